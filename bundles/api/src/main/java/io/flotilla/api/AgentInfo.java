@@ -1,0 +1,14 @@
+package io.flotilla.api;
+
+/**
+ * A summary of one agent.
+ *
+ * @param name         fleet-unique name
+ * @param actorId      stable id used in {@code agents/{id}/...} topics
+ * @param type         agent type
+ * @param node         node it runs on
+ * @param state        current state
+ * @param restartCount restarts charged against its budget
+ */
+public record AgentInfo(String name, String actorId, String type, String node, AgentState state, int restartCount) {
+}

@@ -1,0 +1,37 @@
+package io.flotilla.runtime;
+
+import java.time.Instant;
+
+import io.flotilla.api.AgentState;
+import io.flotilla.api.Severity;
+
+/**
+ * Something that happened to an agent, for {@link AgentEventListener}s: the fleet connection turns
+ * these into {@code agents/{id}/heartbeat}, {@code errors}, {@code logs} and {@code alert} messages.
+ *
+ * @param kind         what happened
+ * @param agent        agent name
+ * @param actorId      its stable id
+ * @param type         its type
+ * @param node         this node
+ * @param state        its state after the event
+ * @param restartCount restarts charged against its budget
+ * @param phase        for errors: setup, process, handle, teardown, resolve, install, supervisor
+ * @param severity     info for logs and state changes; the error or alert severity otherwise
+ * @param message      the log line, alert text or error
+ * @param timestamp    when
+ */
+public record AgentEvent(Kind kind, String agent, String actorId, String type, String node, AgentState state,
+        int restartCount, String phase, Severity severity, String message, Instant timestamp) {
+
+    public enum Kind {
+        /** The agent moved to {@link #state()}. */
+        STATE_CHANGED,
+        /** A failure, in {@link #phase()}, with {@link #severity()} fatal when the agent gave up. */
+        ERROR,
+        /** A line from {@code AgentContext.log}. */
+        LOG,
+        /** An alert from {@code AgentContext.alert}. */
+        ALERT
+    }
+}

@@ -1,0 +1,76 @@
+package io.flotilla.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import io.flotilla.api.AgentInfo;
+import io.flotilla.api.Reply;
+
+/**
+ * The agents of this node: spawn, stop, restart, inspect, message. Spawned agents are kept and
+ * started again when the node restarts, until they are stopped or removed.
+ */
+@ProviderType
+public interface AgentManager {
+
+    /**
+     * Starts an agent under its supervisor. Returns at once; installing its bundle, waiting for its
+     * type and {@code setup()} happen in the background, and {@link SpawnResult#settled()} tells
+     * how they ended. A spawn for a name that is already running is ignored unless
+     * {@link SpawnConfig#replace()} is set.
+     */
+    SpawnResult spawn(SpawnConfig config);
+
+    /**
+     * Stops an agent deliberately: {@code teardown()} runs, it is not restarted and does not come
+     * back when the node restarts. It stays listed as stopped, with its persisted state.
+     *
+     * @return false when there is no agent of that name
+     */
+    boolean stop(String name);
+
+    /**
+     * Stops an agent if it runs and forgets it; with {@code deleteState} its persisted state is
+     * deleted too.
+     *
+     * @return false when there is no agent of that name
+     */
+    boolean remove(String name, boolean deleteState);
+
+    /**
+     * Starts an agent again with a fresh restart budget, whatever its state.
+     *
+     * @return false when there is no agent of that name
+     */
+    boolean restart(String name);
+
+    List<AgentInfo> list();
+
+    Optional<AgentDetails> info(String name);
+
+    /** The latest log lines of an agent, oldest first, at most {@code limit}. */
+    List<LogEntry> logs(String name, int limit);
+
+    /** Calls {@code listener} with each new log line of an agent until the returned handle is closed. */
+    AutoCloseable followLogs(String name, Consumer<LogEntry> listener);
+
+    /** The agent types available on this node now. */
+    Set<String> types();
+
+    /** Sends a message to an agent by name, from outside any agent. */
+    void tell(String agent, Object payload);
+
+    /** Asks an agent by name, from outside any agent; always completes, see {@link io.flotilla.api.AgentContext#ask}. */
+    CompletionStage<Reply> ask(String agent, Object payload, Duration timeout);
+
+    /** For completers and quick checks. */
+    default Optional<AgentInfo> find(String name) {
+        return list().stream().filter(a -> a.name().equals(name)).findFirst();
+    }
+}

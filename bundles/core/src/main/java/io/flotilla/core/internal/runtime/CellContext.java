@@ -1,0 +1,106 @@
+package io.flotilla.core.internal.runtime;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+import io.flotilla.api.AgentConfig;
+import io.flotilla.api.AgentContext;
+import io.flotilla.api.AgentInfo;
+import io.flotilla.api.Message;
+import io.flotilla.api.NodeInfo;
+import io.flotilla.api.Reply;
+import io.flotilla.api.Severity;
+import io.flotilla.api.Subscription;
+
+/** The {@link AgentContext} of one run of one agent. */
+final class CellContext implements AgentContext {
+
+    private final AgentCell cell;
+    private final int run;
+    private final Map<String, Object> scratch = new HashMap<>();
+
+    CellContext(AgentCell cell, int run) {
+        this.cell = cell;
+        this.run = run;
+    }
+
+    @Override
+    public String name() {
+        return cell.name();
+    }
+
+    @Override
+    public String node() {
+        return cell.system().nodeName();
+    }
+
+    @Override
+    public AgentConfig config() {
+        return cell.config();
+    }
+
+    @Override
+    public void publish(String topic, Object data) {
+        cell.system().publish(topic, data);
+    }
+
+    @Override
+    public void log(String message) {
+        cell.agentLog(Severity.INFO, message);
+    }
+
+    @Override
+    public void alert(String message, Severity severity) {
+        cell.alert(message, severity);
+    }
+
+    @Override
+    public void persist(String key, Object value) {
+        cell.persisted().persist(key, value);
+    }
+
+    @Override
+    public <T> Optional<T> recall(String key, Class<T> type) {
+        return cell.persisted().recall(key, type);
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        return scratch;
+    }
+
+    @Override
+    public void tell(String agent, Object payload) {
+        cell.system().tell(cell.name(), agent, payload);
+    }
+
+    @Override
+    public CompletionStage<Reply> ask(String agent, Object payload, Duration timeout) {
+        return cell.system().ask(cell.name(), agent, payload, timeout);
+    }
+
+    @Override
+    public Subscription subscribe(String topicFilter, Consumer<Message> handler) {
+        return cell.subscribe(run, topicFilter, handler);
+    }
+
+    @Override
+    public List<AgentInfo> agents() {
+        return cell.system().list();
+    }
+
+    @Override
+    public List<NodeInfo> nodes() {
+        return cell.system().nodes();
+    }
+
+    @Override
+    public void finish() {
+        cell.requestFinish(run);
+    }
+}

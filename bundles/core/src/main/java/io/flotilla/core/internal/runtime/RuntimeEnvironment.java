@@ -1,0 +1,30 @@
+package io.flotilla.core.internal.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.function.DoubleSupplier;
+
+import io.flotilla.core.internal.exec.Scheduler;
+import io.flotilla.core.internal.json.Json;
+import io.flotilla.core.internal.store.AgentRecordStore;
+import io.flotilla.core.internal.store.StateStore;
+
+/**
+ * What an {@link AgentSystem} runs on. The OSGi component passes real threads and files; the
+ * tests and the self-test pass {@link io.flotilla.core.internal.exec.ManualTime}.
+ *
+ * @param nodeName     this node's name
+ * @param dispatcher   the shared pool agents' callbacks run on
+ * @param scheduler    timers and the clock
+ * @param random       0..1, for restart jitter
+ * @param json         the JSON binding
+ * @param states       persisted agent state
+ * @param records      spawned agents, for restarts of the node
+ * @param installer    installs bundles a spawn names
+ * @param bootTypeWait how long an agent restored at boot waits for its type to appear
+ * @param stopTimeout  how long a stop waits for an agent's running callback to return
+ */
+public record RuntimeEnvironment(String nodeName, Executor dispatcher, Scheduler scheduler, DoubleSupplier random,
+        Json json, StateStore states, AgentRecordStore records, Installer installer, Duration bootTypeWait,
+        Duration stopTimeout) {
+}

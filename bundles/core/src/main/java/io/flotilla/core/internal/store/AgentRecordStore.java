@@ -1,0 +1,101 @@
+package io.flotilla.core.internal.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.flotilla.core.internal.json.Json;
+import io.flotilla.runtime.SpawnConfig;
+
+/** The spawned agents of this node, one {@code agents/<name>.json} each, written atomically. */
+public final class AgentRecordStore {
+
+    private final Path directory;
+    private final Json json;
+    private final Clock clock;
+
+    public AgentRecordStore(Path directory, Json json, Clock clock) {
+        this.directory = directory;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public void save(AgentRecord record) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("actor_id", record.actorId());
+        document.put("running", record.running());
+        if (record.source() != null) {
+            document.put("source", record.source());
+        }
+        Map<String, Object> config = record.config().toMap();
+        config.remove("replace");
+        document.put("config", config);
+        try {
+            AtomicFiles.write(file(record.name()), json.toPrettyBytes(document));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save agent " + record.name(), e);
+        }
+    }
+
+    public void delete(String name) {
+        try {
+            Files.deleteIfExists(file(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the record of agent " + name, e);
+        }
+    }
+
+    /** Every record; a file that cannot be read is moved aside and reported through {@code onCorrupt}. */
+    public List<AgentRecord> loadAll(Consumer<String> onCorrupt) {
+        List<AgentRecord> records = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return records;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
+            for (Path file : files) {
+                try {
+                    records.add(read(file));
+                } catch (IOException | RuntimeException e) {
+                    Path aside = AtomicFiles.moveAside(file, clock);
+                    onCorrupt.accept("agent record " + file + " could not be read (" + e.getMessage()
+                            + "); moved it to " + aside.getFileName());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + directory, e);
+        }
+        return records;
+    }
+
+    private AgentRecord read(Path file) throws IOException {
+        Map<String, Object> document = json.parseObject(Files.readAllBytes(file));
+        Object config = document.get("config");
+        if (!(config instanceof Map<?, ?> configMap)) {
+            throw new IOException("no 'config' object");
+        }
+        @SuppressWarnings("unchecked")
+        SpawnConfig spawnConfig = SpawnConfig.fromMap((Map<String, ?>) configMap);
+        if (!file.getFileName().toString().equals(spawnConfig.name() + ".json")) {
+            throw new IOException("it describes agent " + spawnConfig.name());
+        }
+        Object actorId = document.get("actor_id");
+        Object running = document.get("running");
+        Object source = document.get("source");
+        if (!(actorId instanceof String id) || !(running instanceof Boolean shouldRun)) {
+            throw new IOException("'actor_id' or 'running' missing");
+        }
+        return new AgentRecord(id, spawnConfig, shouldRun, source instanceof String s ? s : null);
+    }
+
+    private Path file(String name) {
+        return directory.resolve(name + ".json");
+    }
+}

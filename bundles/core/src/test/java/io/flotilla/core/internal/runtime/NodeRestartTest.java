@@ -1,0 +1,164 @@
+package io.flotilla.core.internal.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.flotilla.api.AgentState;
+import io.flotilla.api.Severity;
+import io.flotilla.core.internal.selftest.Sandbox;
+import io.flotilla.core.internal.selftest.ScriptedAgent.Script;
+import io.flotilla.runtime.AgentEvent;
+
+/** What a node finds when it starts again over the data of its previous life. */
+class NodeRestartTest {
+
+    @TempDir
+    Path data;
+
+    private static Map<String, Object> agent(String name, String type, Object... fields) {
+        Map<String, Object> doc = new HashMap<>();
+        doc.put("name", name);
+        doc.put("type", type);
+        for (int i = 0; i < fields.length; i += 2) {
+            doc.put((String) fields[i], fields[i + 1]);
+        }
+        return doc;
+    }
+
+    private static Script counting(Sandbox sandbox) {
+        return sandbox.script().onProcess((ctx, call) -> {
+            long count = ctx.recall("count", Long.class).orElse(0L);
+            ctx.persist("count", count + 1);
+        });
+    }
+
+    @Test
+    void agentsAndTheirStateComeBackAfterARestart() {
+        String actorId;
+        try (Sandbox before = Sandbox.over(data)) {
+            before.addType("counter", counting(before));
+            before.spawn(agent("c", "counter", "poll_interval", 1));
+            before.advanceSeconds(4);
+            actorId = before.agent("c").actorId();
+            assertEquals(5L, ((Number) before.system().info("c").orElseThrow().persisted().get("count")).longValue());
+        }
+
+        try (Sandbox after = Sandbox.over(data)) {
+            assertEquals(AgentState.STARTING, after.state("c"), "restored, waiting for its type");
+            Script script = counting(after);
+            after.addType("counter", script);
+            assertEquals(AgentState.RUNNING, after.state("c"));
+            assertEquals(actorId, after.agent("c").actorId(), "same actor id");
+            after.advanceSeconds(2);
+            assertEquals(8L, ((Number) after.system().info("c").orElseThrow().persisted().get("count")).longValue(),
+                    "counting on from 5");
+        }
+    }
+
+    @Test
+    void aStoppedAgentStaysStoppedAfterARestart() {
+        try (Sandbox before = Sandbox.over(data)) {
+            before.addType("echo", before.script());
+            before.spawn(agent("e", "echo"));
+            before.stop("e");
+        }
+        try (Sandbox after = Sandbox.over(data)) {
+            Script echo = after.script();
+            after.addType("echo", echo);
+            assertEquals(AgentState.STOPPED, after.state("e"));
+            assertEquals(0, echo.setups.get());
+        }
+    }
+
+    @Test
+    void aRestoredAgentWhoseTypeNeverAppearsFailsAfterTheBootWait() {
+        try (Sandbox before = Sandbox.over(data)) {
+            before.addType("echo", before.script());
+            before.spawn(agent("e", "echo"));
+        }
+        try (Sandbox after = Sandbox.over(data)) {
+            after.advanceSeconds(59);
+            assertEquals(AgentState.STARTING, after.state("e"));
+            after.advanceSeconds(1);
+            assertEquals(AgentState.FAILED, after.state("e"));
+            assertTrue(after.errors("e").get(0).message().contains("did not appear within 60.0 s"));
+        }
+    }
+
+    @Test
+    void removingWithDeleteForgetsTheAgentAndItsState() {
+        try (Sandbox sandbox = Sandbox.over(data)) {
+            sandbox.addType("counter", counting(sandbox));
+            sandbox.spawn(agent("c", "counter"));
+            assertTrue(Files.exists(data.resolve("state/c.json")));
+
+            sandbox.remove("c", true);
+
+            assertFalse(Files.exists(data.resolve("state/c.json")));
+            assertFalse(Files.exists(data.resolve("agents/c.json")));
+            assertTrue(sandbox.system().list().isEmpty());
+        }
+    }
+
+    @Test
+    void aCorruptStateFileIsMovedAsideAndReported() throws IOException {
+        Files.createDirectories(data.resolve("state"));
+        Files.writeString(data.resolve("state/c.json"), "{\"count\": 4");
+        try (Sandbox sandbox = Sandbox.over(data)) {
+            sandbox.addType("counter", counting(sandbox));
+            sandbox.spawn(agent("c", "counter", "poll_interval", 0));
+
+            assertEquals(AgentState.RUNNING, sandbox.state("c"), "it starts with empty state");
+            AgentEvent report = sandbox.errors("c").get(0);
+            assertEquals("state", report.phase());
+            assertEquals(Severity.ERROR, report.severity());
+            assertTrue(report.message().contains("moved it to c.json.corrupt-"), report.message());
+            try (Stream<Path> files = Files.list(data.resolve("state"))) {
+                List<Path> aside = files.filter(p -> p.getFileName().toString().startsWith("c.json.corrupt-")).toList();
+                assertEquals(1, aside.size());
+                assertEquals("{\"count\": 4", Files.readString(aside.get(0)), "kept, byte for byte");
+            }
+        }
+    }
+
+    @Test
+    void aCorruptAgentRecordIsMovedAsideAndTheOthersLoad() throws IOException {
+        try (Sandbox before = Sandbox.over(data)) {
+            before.addType("echo", before.script());
+            before.spawn(agent("good", "echo"));
+        }
+        Files.writeString(data.resolve("agents/bad.json"), "not json");
+
+        try (Sandbox after = Sandbox.over(data)) {
+            after.addType("echo", after.script());
+            assertEquals(List.of("good"), after.system().list().stream().map(a -> a.name()).toList());
+            try (Stream<Path> files = Files.list(data.resolve("agents"))) {
+                assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("bad.json.corrupt-")));
+            }
+        }
+    }
+
+    @Test
+    void stateWritesLeaveNoTemporaryFilesBehind() throws IOException {
+        try (Sandbox sandbox = Sandbox.over(data)) {
+            sandbox.addType("counter", counting(sandbox));
+            sandbox.spawn(agent("c", "counter", "poll_interval", 0.1));
+            sandbox.advanceSeconds(2);
+        }
+        try (Stream<Path> files = Files.list(data.resolve("state"))) {
+            assertEquals(List.of("c.json"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+}
