@@ -1,0 +1,166 @@
+package io.flotilla.core.internal.osgi;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flotilla.api.Agent;
+import io.flotilla.api.AgentInfo;
+import io.flotilla.api.AgentType;
+import io.flotilla.api.Reply;
+import io.flotilla.core.internal.exec.ElasticDispatcher;
+import io.flotilla.core.internal.exec.TimerScheduler;
+import io.flotilla.core.internal.json.Json;
+import io.flotilla.core.internal.runtime.AgentSystem;
+import io.flotilla.core.internal.runtime.Installer;
+import io.flotilla.core.internal.runtime.RuntimeEnvironment;
+import io.flotilla.core.internal.store.AgentRecordStore;
+import io.flotilla.core.internal.store.StateStore;
+import io.flotilla.runtime.AgentDetails;
+import io.flotilla.runtime.AgentEventListener;
+import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.LogEntry;
+import io.flotilla.runtime.NodeIdentity;
+import io.flotilla.runtime.SpawnConfig;
+import io.flotilla.runtime.SpawnResult;
+
+/**
+ * The node's {@link AgentManager}: owns the agent pool and the timer thread, turns {@code Agent}
+ * services into agent types, and brings back the agents of the node's previous life.
+ */
+@Component(service = AgentManager.class, configurationPid = NodeConfig.PID)
+public final class AgentManagerComponent implements AgentManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentManagerComponent.class);
+
+    private final BundleContext context;
+    private final TimerScheduler timer;
+    private final ElasticDispatcher dispatcher;
+    private final AgentSystem system;
+    private final Map<ServiceReference<Agent>, ServiceAgentFactory> types = new ConcurrentHashMap<>();
+    private volatile boolean active = true;
+
+    @Activate
+    public AgentManagerComponent(BundleContext context, NodeConfig config, @Reference NodeIdentity node,
+            @Reference Installer installer) {
+        this.context = context;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int baseThreads = config.agent_threads() > 0 ? config.agent_threads() : cores;
+        this.timer = new TimerScheduler("flotilla-timer");
+        this.dispatcher = new ElasticDispatcher("flotilla-agent", baseThreads,
+                Math.max(baseThreads, config.agent_threads_max()), timer, Duration.ofMillis(100));
+        Json json = new Json();
+        var data = NodeData.directory(context, config);
+        this.system = new AgentSystem(new RuntimeEnvironment(node.name(), dispatcher, timer, Math::random, json,
+                new StateStore(data.resolve("state"), json, timer.clock()),
+                new AgentRecordStore(data.resolve("agents"), json, timer.clock()), installer,
+                Settings.seconds(config.boot_type_wait()), Settings.seconds(config.stop_timeout())));
+        system.restore();
+        LOG.info("Agent manager of node {} started; agent data in {}", node.name(), data);
+    }
+
+    @Deactivate
+    void deactivate() {
+        active = false;
+        system.shutdown();
+        dispatcher.close();
+        timer.close();
+        LOG.info("Agent manager stopped");
+    }
+
+    @Reference(service = Agent.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + AgentType.PROPERTY + "=*)")
+    void bindAgentType(ServiceReference<Agent> reference) {
+        ServiceAgentFactory factory = new ServiceAgentFactory(context, reference);
+        types.put(reference, factory);
+        system.addType(factory);
+    }
+
+    void unbindAgentType(ServiceReference<Agent> reference) {
+        ServiceAgentFactory factory = types.remove(reference);
+        if (factory != null && active) {
+            // The bundle is stopping: its agents must let go of its classes before it does.
+            system.removeTypeAndWait(factory);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindListener(AgentEventListener listener) {
+        system.addListener(listener);
+    }
+
+    void unbindListener(AgentEventListener listener) {
+        system.removeListener(listener);
+    }
+
+    @Override
+    public SpawnResult spawn(SpawnConfig config) {
+        return system.spawn(config);
+    }
+
+    @Override
+    public boolean stop(String name) {
+        return system.stop(name);
+    }
+
+    @Override
+    public boolean remove(String name, boolean deleteState) {
+        return system.remove(name, deleteState);
+    }
+
+    @Override
+    public boolean restart(String name) {
+        return system.restart(name);
+    }
+
+    @Override
+    public List<AgentInfo> list() {
+        return system.list();
+    }
+
+    @Override
+    public Optional<AgentDetails> info(String name) {
+        return system.info(name);
+    }
+
+    @Override
+    public List<LogEntry> logs(String name, int limit) {
+        return system.logs(name, limit);
+    }
+
+    @Override
+    public AutoCloseable followLogs(String name, Consumer<LogEntry> listener) {
+        return system.followLogs(name, listener);
+    }
+
+    @Override
+    public Set<String> types() {
+        return system.types();
+    }
+
+    @Override
+    public void tell(String agent, Object payload) {
+        system.tell(agent, payload);
+    }
+
+    @Override
+    public CompletionStage<Reply> ask(String agent, Object payload, Duration timeout) {
+        return system.ask(agent, payload, timeout);
+    }
+}

@@ -1,0 +1,186 @@
+package io.flotilla.core.internal.osgi;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.karaf.features.FeaturesService;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flotilla.core.internal.runtime.Installer;
+import io.flotilla.runtime.SpawnConfig;
+
+/**
+ * Installs what a spawn names: bundles from {@code mvn:} and {@code file:} locations (checked against
+ * their sha256 when pinned) and Karaf features ({@code feature:name/version}). One install at a time,
+ * on a thread of its own, so a slow download never holds an agent thread.
+ */
+@Component(service = Installer.class, configurationPid = SecurityConfig.PID)
+public final class OsgiInstaller implements Installer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OsgiInstaller.class);
+    private static final String FEATURE = "feature:";
+
+    private final BundleContext context;
+    private final List<String> allowedPrefixes;
+    private final long maxBundleBytes;
+    private final ExecutorService worker;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile FeaturesService features;
+
+    @Activate
+    public OsgiInstaller(BundleContext context, SecurityConfig config) {
+        this.context = context;
+        this.allowedPrefixes = Settings.list(config.bundle_locations());
+        this.maxBundleBytes = config.bundle_max_bytes();
+        this.worker = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "flotilla-installer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        worker.shutdownNow();
+        if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warn("An install was still running 10 s after the installer stopped");
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> install(SpawnConfig config) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        worker.execute(() -> {
+            try {
+                for (String location : config.install()) {
+                    installOne(location, null);
+                }
+                if (config.bundle().isPresent()) {
+                    installOne(config.bundle().get(), config.sha256().orElse(null));
+                }
+                done.complete(null);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    private void installOne(String location, String sha256) throws Exception {
+        if (allowedPrefixes.stream().noneMatch(location::startsWith)) {
+            throw new SecurityException(location + " is not an allowed location (bundle.locations in "
+                    + SecurityConfig.PID + ".cfg allows " + allowedPrefixes + ")");
+        }
+        if (location.startsWith(FEATURE)) {
+            installFeature(location.substring(FEATURE.length()));
+        } else {
+            installBundle(location, sha256);
+        }
+    }
+
+    private void installFeature(String spec) throws Exception {
+        FeaturesService service = features;
+        if (service == null) {
+            throw new IllegalStateException("feature: locations need Karaf's features service, which this node lacks");
+        }
+        int slash = spec.indexOf('/');
+        String name = slash < 0 ? spec : spec.substring(0, slash);
+        String version = slash < 0 ? null : spec.substring(slash + 1);
+        if (version == null ? service.isInstalled(service.getFeature(name))
+                : service.isInstalled(service.getFeature(name, version))) {
+            return;
+        }
+        LOG.info("Installing feature {}", spec);
+        if (version == null) {
+            service.installFeature(name);
+        } else {
+            service.installFeature(name, version);
+        }
+    }
+
+    private void installBundle(String location, String sha256) throws Exception {
+        Bundle bundle = context.getBundle(location);
+        boolean fresh = bundle == null;
+        if (fresh) {
+            LOG.info("Installing bundle {}", location);
+            bundle = sha256 == null ? context.installBundle(location)
+                    : context.installBundle(location, new ByteArrayInputStream(verifiedBytes(location, sha256)));
+        }
+        if (bundle.getState() == Bundle.ACTIVE) {
+            return;
+        }
+        try {
+            bundle.start();
+        } catch (BundleException e) {
+            if (fresh) {
+                uninstallQuietly(bundle);
+            }
+            throw new BundleException(location + " does not start: " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] verifiedBytes(String location, String expected) throws IOException {
+        byte[] bytes = download(location);
+        String actual;
+        try {
+            actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        if (!actual.equals(expected.toLowerCase(Locale.ROOT))) {
+            throw new SecurityException("sha256 of " + location + " is " + actual + ", but the spawn pins " + expected);
+        }
+        return bytes;
+    }
+
+    private byte[] download(String location) throws IOException {
+        try (InputStream in = new URL(location).openStream()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                total += read;
+                if (total > maxBundleBytes) {
+                    throw new IOException(location + " is over the limit of " + maxBundleBytes + " bytes (bundle.max.bytes)");
+                }
+                out.write(buffer, 0, read);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static void uninstallQuietly(Bundle bundle) {
+        try {
+            bundle.uninstall();
+        } catch (BundleException | IllegalStateException e) {
+            LOG.warn("Could not uninstall {} after it failed to start", bundle.getLocation(), e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.flotilla.shell.internal.commands;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import io.flotilla.runtime.AgentManager;
+import io.flotilla.shell.internal.completers.AgentNameCompleter;
+
+@Service
+@Command(scope = "agent", name = "stop", description = "Stops an agent deliberately: it is not restarted, not even when the node restarts.")
+public class StopCommand implements Action {
+
+    @Reference
+    AgentManager agents;
+
+    @Argument(index = 0, name = "name", description = "The agent", required = true)
+    @Completion(AgentNameCompleter.class)
+    String name;
+
+    @Option(name = "--delete", description = "Also forget the agent and delete its persisted state")
+    boolean delete;
+
+    @Override
+    public Object execute() {
+        boolean found = delete ? agents.remove(name, true) : agents.stop(name);
+        if (!found) {
+            throw new IllegalArgumentException("no agent named " + name);
+        }
+        System.out.println(delete ? "Stopped " + name + " and deleted it and its state" : "Stopped " + name);
+        return null;
+    }
+}
