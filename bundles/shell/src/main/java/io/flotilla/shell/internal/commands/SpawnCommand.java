@@ -94,6 +94,16 @@ public class SpawnCommand implements Action {
         return null;
     }
 
+    /** A relative path that is not here is looked up in the installation, where examples/ lives. */
+    static Path locate(String file) {
+        Path path = Path.of(file);
+        String home = System.getProperty("karaf.home");
+        if (!path.isAbsolute() && !Files.exists(path) && home != null && Files.exists(Path.of(home).resolve(path))) {
+            return Path.of(home).resolve(path);
+        }
+        return path;
+    }
+
     SpawnConfig config() throws Exception {
         Map<String, Object> changes = new LinkedHashMap<>(Text.pairs("--field", fields));
         if (type != null) {
@@ -110,7 +120,7 @@ public class SpawnCommand implements Action {
         }
         Map<String, Object> extraSettings = Text.pairs("--set", settings);
         if (file != null) {
-            SpawnConfig fromFile = reader.read(Files.readAllBytes(Path.of(file)));
+            SpawnConfig fromFile = reader.read(Files.readAllBytes(locate(file)));
             if (!extraSettings.isEmpty()) {
                 Map<String, Object> merged = new LinkedHashMap<>(fromFile.settings());
                 merged.putAll(extraSettings);

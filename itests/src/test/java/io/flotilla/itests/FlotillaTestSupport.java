@@ -1,0 +1,177 @@
+package io.flotilla.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.After;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.osgi.framework.BundleContext;
+
+import io.flotilla.api.AgentInfo;
+import io.flotilla.api.AgentState;
+import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.SpawnConfig;
+import io.flotilla.runtime.SpawnResult;
+
+/**
+ * The base of the Pax Exam tests: boots the built Flotilla assembly (offline, SSH off, Maven
+ * resolution from the build's local repository only), and offers shell commands and waits with
+ * deadlines. Each test class gets one container.
+ */
+public abstract class FlotillaTestSupport {
+
+    protected static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected SessionFactory sessionFactory;
+
+    @Inject
+    protected AgentManager agents;
+
+    private final ExecutorService commands = Executors.newSingleThreadExecutor();
+
+    @Configuration
+    public Option[] config() {
+        Path fixtures = Path.of(System.getProperty("flotilla.work", "target/work"), "fixtures").toAbsolutePath();
+        Fixtures.buildAll(fixtures);
+        return new Option[] {
+            karafDistributionConfiguration()
+                    .frameworkUrl("file:" + System.getProperty("flotilla.assembly"))
+                    .unpackDirectory(new File("target/exam"))
+                    .useDeployFolder(false)
+                    .name("Flotilla"),
+            configureConsole().ignoreLocalConsole(),
+            configureConsole().ignoreRemoteShell(),
+            logLevel(LogLevel.INFO),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
+                    System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository")),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", " "),
+            editConfigurationFilePut("etc/io.flotilla.node.cfg", "node.name", "itest-node"),
+            systemProperty("flotilla.fixtures").value(fixtures.toString()),
+        };
+    }
+
+    @After
+    public void stopCommands() {
+        commands.shutdownNow();
+    }
+
+    /** Runs a shell command as an operator would type it; returns what it printed. Fails on a command error. */
+    protected String executeCommand(String command) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8);
+        Session session = sessionFactory.create(System.in, printer, printer);
+        Future<Object> result = commands.submit(() -> session.execute(command));
+        try {
+            Object value = result.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            if (value != null) {
+                printer.println(value);
+            }
+            return output.toString(StandardCharsets.UTF_8);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new CommandFailed(command, e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError("command '" + command + "' did not complete: " + e, e);
+        } finally {
+            session.close();
+        }
+    }
+
+    /** Runs a command that must fail; returns how. (The container's JUnit 4.12 has no assertThrows.) */
+    protected CommandFailed commandFails(String command) {
+        try {
+            String output = executeCommand(command);
+            throw new AssertionError("'" + command + "' should have failed, but printed: " + output);
+        } catch (CommandFailed expected) {
+            return expected;
+        }
+    }
+
+    /** A shell command ended with an error, as the operator would see it. */
+    protected static final class CommandFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CommandFailed(String command, Throwable cause) {
+            super("'" + command + "' failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** Polls {@code condition} until it holds or the deadline passes. */
+    protected static void await(String what, Duration limit, BooleanSupplier condition) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    protected static void await(String what, BooleanSupplier condition) {
+        await(what, DEADLINE, condition);
+    }
+
+    /** Polls {@code value} until it is non-null, then returns it. */
+    protected static <T> T awaitValue(String what, Supplier<T> value) {
+        Object[] holder = new Object[1];
+        await(what, () -> (holder[0] = value.get()) != null);
+        @SuppressWarnings("unchecked")
+        T found = (T) holder[0];
+        return found;
+    }
+
+    protected AgentState stateOf(String agent) {
+        return agents.find(agent).map(AgentInfo::state).orElse(null);
+    }
+
+    protected void awaitState(String agent, AgentState state) {
+        await(agent + " to be " + state.wireName() + " (is " + stateOf(agent) + ")", () -> stateOf(agent) == state);
+    }
+
+    protected SpawnResult spawn(Map<String, ?> document) {
+        return agents.spawn(SpawnConfig.fromMap(document));
+    }
+
+    protected static Path fixture(String name) {
+        return Path.of(System.getProperty("flotilla.fixtures"), name);
+    }
+
+    protected static Path deployFolder() {
+        return Path.of(System.getProperty("karaf.base"), "deploy");
+    }
+
+    protected static Path dataFolder() {
+        return Path.of(System.getProperty("karaf.data"), "flotilla");
+    }
+}

@@ -1,0 +1,122 @@
+package io.flotilla.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+import io.flotilla.itests.process.Installation;
+import io.flotilla.itests.process.NodeProcess;
+
+/** bin/flotilla as a user runs it: the self-test, bad options, restarts, several nodes from one install. */
+public class LauncherIT {
+
+    private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
+    private static Installation installation;
+
+    @BeforeClass
+    public static void unpack() throws Exception {
+        installation = Installation.unpack("launcher-it");
+    }
+
+    private static Path home(String name) {
+        return installation.root().getParent().resolve("homes").resolve(name);
+    }
+
+    @Test
+    public void theSelfTestPassesWithoutABroker() throws Exception {
+        Installation.Result result = installation.run(Duration.ofSeconds(60), "--test");
+
+        assertEquals(result.output(), 0, result.exitCode());
+        assertTrue(result.output(), result.output().contains("9 passed, 0 failed"));
+        assertTrue(result.output(), result.output().contains("PASS  budget exhaustion"));
+    }
+
+    @Test
+    public void unknownOptionsAndBadValuesAreRefusedClearly() throws Exception {
+        Installation.Result unknown = installation.run(Duration.ofSeconds(30), "--bogus");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.output(), unknown.output().contains("unknown option '--bogus'"));
+
+        Installation.Result badName = installation.run(Duration.ofSeconds(30), "--name", "../etc", "--home",
+                home("bad").toString());
+        assertEquals(2, badName.exitCode());
+        assertTrue(badName.output(), badName.output().contains("node name '../etc' must be 1 to 64"));
+
+        Installation.Result badLevel = installation.run(Duration.ofSeconds(30), "--loglevel", "LOUD");
+        assertEquals(2, badLevel.exitCode());
+        assertTrue(badLevel.output(), badLevel.output().contains("--loglevel must be"));
+
+        Installation.Result missing = installation.run(Duration.ofSeconds(30), "--home");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.output(), missing.output().contains("--home needs a value"));
+    }
+
+    @Test
+    public void aRestartedNodeBringsItsAgentsAndTheirStateBack() throws Exception {
+        Path home = home("restart");
+        Path descriptor = Files.createTempFile("fast-counter", ".agent.json");
+        Files.writeString(descriptor, "{\"name\": \"fast-counter\", \"type\": \"counter\", \"poll_interval\": 0.2}");
+        Path state = home.resolve("data/flotilla/state/fast-counter.json");
+
+        long countAtStop;
+        try (NodeProcess node = NodeProcess.start(installation, "restarter", home, "--deploy", descriptor.toString())) {
+            node.awaitStarted();
+            node.await("the counter to reach 5", Duration.ofSeconds(60), () -> count(state) >= 5);
+
+            int exit = node.stop();
+
+            assertTrue("SIGTERM ends the JVM normally, exit " + exit, exit == 0 || exit == 143);
+            assertTrue(node.console(), node.console().contains("Agent manager stopped"));
+            countAtStop = count(state);
+        }
+
+        try (NodeProcess node = NodeProcess.start(installation, "restarter", home)) {
+            node.awaitStarted();
+            assertTrue(node.console(), node.console().contains("Node restarter: restored 1 agents (1 to run)"));
+            node.await("counting on from " + countAtStop, Duration.ofSeconds(60), () -> count(state) > countAtStop + 2);
+            assertTrue("the descriptor was not spawned a second time",
+                    !node.console().contains("agent fast-counter spawned"));
+            node.stop();
+        }
+    }
+
+    @Test
+    public void twoNodesRunSideBySideFromOneInstallation() throws Exception {
+        try (NodeProcess first = NodeProcess.start(installation, "side-a", home("side-a"),
+                "--deploy", "examples/temperature-sensor.agent.json");
+             NodeProcess second = NodeProcess.start(installation, "side-b", home("side-b"),
+                "--deploy", "examples/counter.agent.json")) {
+            first.awaitStarted();
+            second.awaitStarted();
+            first.awaitConsole("[temp-sensor-agent] Temperature:", Duration.ofSeconds(30));
+            second.await("counter-1 to count", Duration.ofSeconds(30),
+                    () -> count(second.data().resolve("state/counter-1.json")) >= 2);
+
+            for (NodeProcess node : new NodeProcess[] {first, second}) {
+                int exit = node.stop();
+                assertTrue(node.name() + " ends normally on SIGTERM, exit " + exit, exit == 0 || exit == 143);
+            }
+        }
+    }
+
+    private static long count(Path stateFile) {
+        try {
+            if (!Files.exists(stateFile)) {
+                return 0;
+            }
+            Matcher matcher = COUNT.matcher(Files.readString(stateFile));
+            return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

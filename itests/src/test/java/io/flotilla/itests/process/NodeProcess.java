@@ -1,0 +1,135 @@
+package io.flotilla.itests.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One node started with {@code bin/flotilla --home}, its console written to {@code console.log} in
+ * its home. {@link #stop()} sends SIGTERM, as systemd or Ctrl-C would.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    public static final Duration BOOT_LIMIT = Duration.ofSeconds(90);
+
+    private final String name;
+    private final Path home;
+    private final Path console;
+    private final Process process;
+
+    private NodeProcess(String name, Path home, Process process) {
+        this.name = name;
+        this.home = home;
+        this.console = home.resolve("console.log");
+        this.process = process;
+    }
+
+    /** Starts {@code bin/flotilla --name name --home home extraArgs...}. */
+    public static NodeProcess start(Installation installation, String name, Path home, String... extraArgs)
+            throws IOException {
+        Files.createDirectories(home);
+        List<String> command = new ArrayList<>(List.of(installation.launcher().toString(), "--name", name, "--home",
+                home.toString()));
+        command.addAll(List.of(extraArgs));
+        Path console = home.resolve("console.log");
+        Files.deleteIfExists(console);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
+        return new NodeProcess(name, home, process);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Path data() {
+        return home.resolve("data/flotilla");
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** What the node printed so far, without terminal colours. */
+    public String console() {
+        try {
+            return Files.exists(console) ? Files.readString(console, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "") : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Waits until the console shows {@code text}; fails early when the node dies. */
+    public void awaitConsole(String text, Duration limit) {
+        await("node " + name + " to print '" + text + "'", limit, () -> console().contains(text));
+    }
+
+    /** Waits until the agent manager runs. */
+    public NodeProcess awaitStarted() {
+        awaitConsole("Agent manager of node " + name + " started", BOOT_LIMIT);
+        return this;
+    }
+
+    public void await(String what, Duration limit, BooleanSupplier condition) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new AssertionError("node " + name + " died (exit " + process.exitValue() + ") while waiting for "
+                        + what + "; console:\n" + tail());
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what
+                        + "; console:\n" + tail());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    /** SIGTERM, then waits for the JVM to end; returns its exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("node " + name + " did not stop within 60 s of SIGTERM; console:\n" + tail());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: the node dies without a word. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    private String tail() {
+        String all = console();
+        return all.length() > 4000 ? all.substring(all.length() - 4000) : all;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
