@@ -21,6 +21,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import javax.inject.Inject;
+import javax.security.auth.Subject;
+
+import java.security.PrivilegedActionException;
+import java.security.PrivilegedExceptionAction;
+
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
@@ -87,7 +94,14 @@ public abstract class FlotillaTestSupport {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8);
         Session session = sessionFactory.create(System.in, printer, printer);
-        Future<Object> result = commands.submit(() -> session.execute(command));
+        // As an operator with the shell roles: some commands (feature:uninstall, ...) need admin.
+        Subject operator = new Subject();
+        operator.getPrincipals().add(new UserPrincipal("itest"));
+        for (String role : new String[] {"admin", "manager", "viewer", "systembundles"}) {
+            operator.getPrincipals().add(new RolePrincipal(role));
+        }
+        Future<Object> result = commands.submit(
+                () -> Subject.doAs(operator, (PrivilegedExceptionAction<Object>) () -> session.execute(command)));
         try {
             Object value = result.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
             if (value != null) {
@@ -95,7 +109,8 @@ public abstract class FlotillaTestSupport {
             }
             return output.toString(StandardCharsets.UTF_8);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new CommandFailed(command, e.getCause());
+            Throwable cause = e.getCause() instanceof PrivilegedActionException privileged ? privileged.getCause() : e.getCause();
+            throw new CommandFailed(command, cause);
         } catch (Exception e) {
             throw new AssertionError("command '" + command + "' did not complete: " + e, e);
         } finally {

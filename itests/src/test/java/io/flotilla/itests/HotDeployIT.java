@@ -116,6 +116,22 @@ public class HotDeployIT extends FlotillaTestSupport {
         bundle.uninstall();
     }
 
+    @Test
+    public void uninstallingAFeatureTakesItsTypesAwayAndInstallingItBringsThemBack() {
+        spawn(Map.of("name", "feature-counter", "type", "counter", "poll_interval", 0.05));
+        awaitState("feature-counter", AgentState.RUNNING);
+
+        executeCommand("feature:uninstall flotilla-examples");
+        awaitState("feature-counter", AgentState.WAITING);
+        assertFalse(agents.types().contains("counter"));
+        long countWhileAway = count("feature-counter");
+
+        executeCommand("feature:install flotilla-examples");
+        awaitState("feature-counter", AgentState.RUNNING);
+        await("counting on from " + countWhileAway, () -> count("feature-counter") > countWhileAway);
+        agents.remove("feature-counter", true);
+    }
+
     private String ask(String agent) {
         return (String) agents.ask(agent, "hi", Duration.ofSeconds(10)).toCompletableFuture().join().value();
     }

@@ -1,0 +1,38 @@
+package io.flotilla.core.internal.osgi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class NodeIdentityComponentTest {
+
+    private static String name(String configured, Map<String, String> environment) {
+        return NodeIdentityComponent.chooseName(configured, environment::get);
+    }
+
+    @Test
+    void flotillaNodeWinsOverAgentflowNodeWhichWinsOverTheConfiguration() {
+        assertEquals("from-env", name("from-cfg", Map.of("FLOTILLA_NODE", "from-env", "AGENTFLOW_NODE", "legacy")));
+        assertEquals("legacy", name("from-cfg", Map.of("AGENTFLOW_NODE", "legacy")));
+        assertEquals("from-cfg", name("from-cfg", Map.of()));
+    }
+
+    @Test
+    void withoutAnyNameTheHostNameIsUsed() {
+        String host = name("", Map.of());
+        assertFalse(host.isBlank());
+        assertTrue(host.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}"), host);
+    }
+
+    @Test
+    void anInvalidNameIsRefusedNamingItsSource() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> name("", Map.of("FLOTILLA_NODE", "a/b")));
+        assertTrue(e.getMessage().startsWith("FLOTILLA_NODE 'a/b' is not a valid node name"), e.getMessage());
+    }
+}
