@@ -20,9 +20,12 @@ import io.flotilla.api.Severity;
  * @param severity     info for logs and state changes; the error or alert severity otherwise
  * @param message      the log line, alert text or error
  * @param timestamp    when
+ * @param config       the agent's spawn configuration
+ * @param provider     the bundle that provides its type ({@code symbolic-name/version}), or null
  */
 public record AgentEvent(Kind kind, String agent, String actorId, String type, String node, AgentState state,
-        int restartCount, String phase, Severity severity, String message, Instant timestamp) {
+        int restartCount, String phase, Severity severity, String message, Instant timestamp, SpawnConfig config,
+        String provider) {
 
     public enum Kind {
         /** The agent moved to {@link #state()}. */

@@ -1,5 +1,6 @@
 package io.flotilla.runtime;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -17,4 +18,7 @@ public interface NodeIdentity {
 
     /** Detected facts about the machine: cpus, memory_mb, arch, os, java. */
     Map<String, Object> facts();
+
+    /** Where this node keeps its data ({@code data.dir}, by default {@code ${karaf.data}/flotilla}). */
+    Path dataDirectory();
 }

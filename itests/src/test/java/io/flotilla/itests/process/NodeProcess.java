@@ -34,6 +34,7 @@ public final class NodeProcess implements AutoCloseable {
     public static NodeProcess start(Installation installation, String name, Path home, String... extraArgs)
             throws IOException {
         Files.createDirectories(home);
+        prepareEtc(installation, home);
         List<String> command = new ArrayList<>(List.of(installation.launcher().toString(), "--name", name, "--home",
                 home.toString()));
         command.addAll(List.of(extraArgs));
@@ -42,6 +43,29 @@ public final class NodeProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
         return new NodeProcess(name, home, process);
+    }
+
+    /**
+     * Creates the instance's etc/ the way bin/flotilla would, then shortens the heartbeat to one
+     * second, as an operator may: tests then need not wait out ten-second intervals.
+     */
+    private static void prepareEtc(Installation installation, Path home) throws IOException {
+        Path etc = home.resolve("etc");
+        if (Files.exists(etc.resolve("config.properties"))) {
+            return;
+        }
+        try (var files = Files.walk(installation.root().resolve("etc"))) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = etc.resolve(installation.root().resolve("etc").relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        Path nodeCfg = etc.resolve("io.flotilla.node.cfg");
+        Files.writeString(nodeCfg, Files.readString(nodeCfg).replace("heartbeat.interval = 10", "heartbeat.interval = 1"));
     }
 
     public String name() {
@@ -102,6 +126,33 @@ public final class NodeProcess implements AutoCloseable {
                 throw new AssertionError("interrupted", e);
             }
         }
+    }
+
+    /**
+     * Lines of the node's log that show broken wiring: framework errors, components DS could not
+     * create. A healthy node has none.
+     */
+    public List<String> wiringErrors() {
+        Path log = home.resolve("data/log/karaf.log");
+        try {
+            if (!Files.exists(log)) {
+                return List.of();
+            }
+            return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(line -> line.contains("FrameworkEvent ERROR") || line.contains("Error during instantiation")
+                            || line.contains("Could not get service from ref"))
+                    .toList();
+        } catch (IOException e) {
+            return List.of("could not read " + log + ": " + e);
+        }
+    }
+
+    /** Waits for the node to end by itself; returns its exit code. */
+    public int awaitExit(Duration limit) throws InterruptedException {
+        if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("node " + name + " still runs after " + limit.toSeconds() + " s; console:\n" + tail());
+        }
+        return process.exitValue();
     }
 
     /** SIGTERM, then waits for the JVM to end; returns its exit code. */

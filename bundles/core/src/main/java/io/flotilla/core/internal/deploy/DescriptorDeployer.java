@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.felix.fileinstall.ArtifactInstaller;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -20,12 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.flotilla.core.internal.json.Json;
-import io.flotilla.core.internal.osgi.NodeConfig;
-import io.flotilla.core.internal.osgi.NodeData;
-import io.flotilla.core.internal.store.AtomicFiles;
+import io.flotilla.runtime.AtomicFiles;
 import io.flotilla.runtime.AgentDetails;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.InvalidSpawnConfigException;
+import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnConfigReader;
 import io.flotilla.runtime.SpawnResult;
@@ -37,7 +35,7 @@ import io.flotilla.runtime.SpawnResult;
  * {@code deployed.json}, so that a file deleted while the node was down is noticed at start and an
  * unchanged file does not undo an operator's {@code agent:stop}.
  */
-@Component(service = ArtifactInstaller.class, configurationPid = NodeConfig.PID)
+@Component(service = ArtifactInstaller.class)
 public final class DescriptorDeployer implements ArtifactInstaller {
 
     static final String SUFFIX = ".agent.json";
@@ -54,11 +52,11 @@ public final class DescriptorDeployer implements ArtifactInstaller {
     }
 
     @Activate
-    public DescriptorDeployer(BundleContext context, NodeConfig config, @Reference AgentManager agents,
+    public DescriptorDeployer(@Reference NodeIdentity node, @Reference AgentManager agents,
             @Reference SpawnConfigReader reader) {
         this.agents = agents;
         this.reader = reader;
-        this.ledgerFile = NodeData.directory(context, config).resolve("deployed.json");
+        this.ledgerFile = node.dataDirectory().resolve("deployed.json");
         load();
         forgetVanishedFiles();
     }

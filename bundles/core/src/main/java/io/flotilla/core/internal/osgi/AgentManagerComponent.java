@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ import io.flotilla.core.internal.exec.ElasticDispatcher;
 import io.flotilla.core.internal.exec.TimerScheduler;
 import io.flotilla.core.internal.json.Json;
 import io.flotilla.core.internal.runtime.AgentSystem;
+import io.flotilla.core.internal.runtime.FleetPubSub;
 import io.flotilla.core.internal.runtime.Installer;
 import io.flotilla.core.internal.runtime.RuntimeEnvironment;
 import io.flotilla.core.internal.store.AgentRecordStore;
@@ -35,6 +37,7 @@ import io.flotilla.core.internal.store.StateStore;
 import io.flotilla.runtime.AgentDetails;
 import io.flotilla.runtime.AgentEventListener;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.LogEntry;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
@@ -54,6 +57,8 @@ public final class AgentManagerComponent implements AgentManager {
     private final ElasticDispatcher dispatcher;
     private final AgentSystem system;
     private final Map<ServiceReference<Agent>, ServiceAgentFactory> types = new ConcurrentHashMap<>();
+    private final Json json = new Json();
+    private volatile FleetLink fleet;
     private volatile boolean active = true;
 
     @Activate
@@ -65,8 +70,7 @@ public final class AgentManagerComponent implements AgentManager {
         this.timer = new TimerScheduler("flotilla-timer");
         this.dispatcher = new ElasticDispatcher("flotilla-agent", baseThreads,
                 Math.max(baseThreads, config.agent_threads_max()), timer, Duration.ofMillis(100));
-        Json json = new Json();
-        var data = NodeData.directory(context, config);
+        var data = node.dataDirectory();
         this.system = new AgentSystem(new RuntimeEnvironment(node.name(), dispatcher, timer, Math::random, json,
                 new StateStore(data.resolve("state"), json, timer.clock()),
                 new AgentRecordStore(data.resolve("agents"), json, timer.clock()), installer,
@@ -97,6 +101,20 @@ public final class AgentManagerComponent implements AgentManager {
         if (factory != null && active) {
             // The bundle is stopping: its agents must let go of its classes before it does.
             system.removeTypeAndWait(factory);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindFleet(FleetLink link) {
+        fleet = link;
+        system.usePubSub(new FleetPubSub(link, json));
+    }
+
+    void unbindFleet(FleetLink link) {
+        if (fleet == link) {
+            fleet = null;
+            system.usePubSub(null);
         }
     }
 
@@ -132,6 +150,11 @@ public final class AgentManagerComponent implements AgentManager {
     @Override
     public List<AgentInfo> list() {
         return system.list();
+    }
+
+    @Override
+    public Optional<AgentInfo> find(String name) {
+        return system.find(name);
     }
 
     @Override

@@ -5,13 +5,13 @@ import java.nio.file.Path;
 import org.osgi.framework.BundleContext;
 
 /** Where this node keeps its data. */
-public final class NodeData {
+final class NodeData {
 
     private NodeData() {
     }
 
     /** {@code data.dir}, or {@code ${karaf.data}/flotilla}, or the bundle's own data area. */
-    public static Path directory(BundleContext context, NodeConfig config) {
+    static Path directory(BundleContext context, NodeConfig config) {
         if (!config.data_dir().isBlank()) {
             return Path.of(config.data_dir());
         }

@@ -3,6 +3,7 @@ package io.flotilla.core.internal.osgi;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
@@ -29,13 +31,15 @@ public final class NodeIdentityComponent implements NodeIdentity {
     private final String name;
     private final List<String> capabilities;
     private final Map<String, Object> facts;
+    private final Path dataDirectory;
 
     @Activate
-    public NodeIdentityComponent(NodeConfig config) {
-        this(config, System::getenv);
+    public NodeIdentityComponent(BundleContext context, NodeConfig config) {
+        this(config, System::getenv, NodeData.directory(context, config));
     }
 
-    NodeIdentityComponent(NodeConfig config, UnaryOperator<String> environment) {
+    NodeIdentityComponent(NodeConfig config, UnaryOperator<String> environment, Path dataDirectory) {
+        this.dataDirectory = dataDirectory;
         this.name = chooseName(config.node_name(), environment);
         this.facts = detectFacts();
         List<String> all = new ArrayList<>(Settings.list(config.capabilities()));
@@ -104,5 +108,10 @@ public final class NodeIdentityComponent implements NodeIdentity {
     @Override
     public Map<String, Object> facts() {
         return Map.copyOf(facts);
+    }
+
+    @Override
+    public Path dataDirectory() {
+        return dataDirectory;
     }
 }

@@ -56,7 +56,7 @@ public final class AgentSystem implements AgentManager {
     private final List<AgentEventListener> listeners = new CopyOnWriteArrayList<>();
     private final List<AgentFactory> pendingAutostarts = new ArrayList<>();
     private final PubSub localBus = new LocalBus();
-    private volatile PubSub pubSub = localBus;
+    private final RoutingPubSub pubSub = new RoutingPubSub(localBus);
     private volatile Supplier<List<NodeInfo>> fleetView = List::of;
     private boolean restored;
 
@@ -304,6 +304,12 @@ public final class AgentSystem implements AgentManager {
     }
 
     @Override
+    public Optional<AgentInfo> find(String name) {
+        AgentCell cell = cells.get(name);
+        return cell == null ? Optional.empty() : Optional.of(cell.info());
+    }
+
+    @Override
     public Optional<AgentDetails> info(String name) {
         AgentCell cell = cells.get(name);
         if (cell == null) {
@@ -380,7 +386,7 @@ public final class AgentSystem implements AgentManager {
 
     /** Sends agents' publications and subscriptions to the fleet broker; null returns to this node alone. */
     public void usePubSub(PubSub fleet) {
-        pubSub = fleet == null ? localBus : fleet;
+        pubSub.use(fleet == null ? localBus : fleet);
     }
 
     public void useFleetView(Supplier<List<NodeInfo>> view) {
@@ -407,7 +413,8 @@ public final class AgentSystem implements AgentManager {
 
     void emit(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message) {
         AgentEvent event = new AgentEvent(kind, cell.name(), cell.actorId(), cell.config().type(), env.nodeName(),
-                cell.state(), cell.restartCount(), phase, severity, message, env.scheduler().clock().instant());
+                cell.state(), cell.restartCount(), phase, severity, message, env.scheduler().clock().instant(),
+                cell.config(), cell.provider());
         cell.logEvent(event);
         for (AgentEventListener listener : listeners) {
             try {

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 
 import io.flotilla.core.internal.json.Json;
 import io.flotilla.runtime.SpawnConfig;
+import io.flotilla.runtime.AtomicFiles;
 
 /** The spawned agents of this node, one {@code agents/<name>.json} each, written atomically. */
 public final class AgentRecordStore {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.flotilla.core.internal.json.Json;
+import io.flotilla.runtime.AtomicFiles;
 
 /**
  * One agent's persisted state: a JSON object kept in memory and written through to

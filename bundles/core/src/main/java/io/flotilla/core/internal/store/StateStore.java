@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.flotilla.core.internal.json.Json;
+import io.flotilla.runtime.AtomicFiles;
 
 /** The directory of persisted agent state: one {@code <name>.json} per agent. */
 public final class StateStore {

@@ -1,4 +1,4 @@
-package io.flotilla.core.internal.store;
+package io.flotilla.runtime;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

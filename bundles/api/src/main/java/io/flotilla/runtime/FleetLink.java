@@ -1,0 +1,34 @@
+package io.flotilla.runtime;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import io.flotilla.api.Subscription;
+
+/**
+ * The node's connection to the fleet broker (one MQTT client per node, provided by flotilla-mqtt).
+ * Topics here are the broker's own: no prefix is added.
+ */
+@ProviderType
+public interface FleetLink {
+
+    /** Whether the node is connected to the broker now. */
+    boolean isConnected();
+
+    /** The connection generation: rises on every connect, carried in the node's status and heartbeats. */
+    long incarnation();
+
+    /** The broker this node talks to, without credentials, e.g. {@code tcp://10.0.0.5:1883}. */
+    String broker();
+
+    /**
+     * Publishes {@code payload} as JSON (a String is sent as a JSON string, a {@code byte[]} as is) at
+     * QoS 1. Never blocks: while disconnected, messages are buffered up to a limit, the oldest dropped first.
+     */
+    void publish(String topic, Object payload, boolean retained);
+
+    /**
+     * Subscribes at QoS 1. The handler runs on the client's delivery thread: it must hand the message
+     * off and return at once. Subscriptions are renewed on every reconnect.
+     */
+    Subscription subscribe(String topicFilter, FleetMessageHandler handler);
+}

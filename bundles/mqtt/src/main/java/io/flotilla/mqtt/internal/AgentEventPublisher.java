@@ -1,0 +1,113 @@
+package io.flotilla.mqtt.internal;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import io.flotilla.api.AgentInfo;
+import io.flotilla.api.AgentState;
+import io.flotilla.runtime.AgentEvent;
+import io.flotilla.runtime.AgentEventListener;
+
+/**
+ * What happens to agents, on the fleet broker: a heartbeat on every state change
+ * ({@code agents/{id}/heartbeat}), {@code errors} (with phase, severity, error, restart_count),
+ * {@code logs}, {@code alert}, and a {@code manifest} whenever an agent starts running. Needs nothing
+ * but the fleet connection: events carry what it publishes.
+ */
+@Component(service = AgentEventListener.class)
+public final class AgentEventPublisher implements AgentEventListener {
+
+    private final FleetConnection fleet;
+    private final Topics topics;
+    private final Wire wire = new Wire(Clock.systemUTC());
+
+    @Activate
+    public AgentEventPublisher(@Reference FleetConnection fleet) {
+        this.fleet = fleet;
+        this.topics = fleet.topics();
+    }
+
+    @Override
+    public void onAgentEvent(AgentEvent event) {
+        switch (event.kind()) {
+            case STATE_CHANGED -> {
+                fleet.publish(topics.agent(event.actorId(), "heartbeat"), heartbeat(event), false);
+                if (event.state() == AgentState.RUNNING) {
+                    fleet.publish(topics.agent(event.actorId(), "manifest"), manifest(event), false);
+                }
+            }
+            case ERROR -> {
+                Map<String, Object> error = base(event);
+                error.put("phase", event.phase());
+                error.put("severity", event.severity().wireName());
+                error.put("error", event.message());
+                error.put("restart_count", event.restartCount());
+                error.put("state", event.state().wireName());
+                fleet.publish(topics.agent(event.actorId(), "errors"), error, false);
+            }
+            case LOG -> {
+                Map<String, Object> line = base(event);
+                line.put("level", event.severity().wireName());
+                line.put("message", event.message());
+                fleet.publish(topics.agent(event.actorId(), "logs"), line, false);
+            }
+            case ALERT -> {
+                Map<String, Object> alert = base(event);
+                alert.put("severity", event.severity().wireName());
+                alert.put("message", event.message());
+                fleet.publish(topics.agent(event.actorId(), "alert"), alert, false);
+                Map<String, Object> line = new LinkedHashMap<>(alert);
+                line.put("level", event.severity().wireName());
+                fleet.publish(topics.agent(event.actorId(), "logs"), line, false);
+            }
+        }
+    }
+
+    private Map<String, Object> base(AgentEvent event) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("actor_id", event.actorId());
+        payload.put("name", event.agent());
+        payload.put("node", event.node());
+        payload.put("type", event.type());
+        payload.put("timestamp", event.timestamp().toEpochMilli() / 1000.0);
+        return payload;
+    }
+
+    private Map<String, Object> heartbeat(AgentEvent event) {
+        Map<String, Object> beat = base(event);
+        beat.put("state", event.state().wireName());
+        beat.put("restart_count", event.restartCount());
+        if (event.message() != null) {
+            beat.put("detail", event.message());
+        }
+        return beat;
+    }
+
+    /** The periodic form, from the agent list. */
+    static Map<String, Object> heartbeat(AgentInfo agent, double timestamp) {
+        Map<String, Object> beat = new LinkedHashMap<>();
+        beat.put("actor_id", agent.actorId());
+        beat.put("name", agent.name());
+        beat.put("node", agent.node());
+        beat.put("type", agent.type());
+        beat.put("timestamp", timestamp);
+        beat.put("state", agent.state().wireName());
+        beat.put("restart_count", agent.restartCount());
+        return beat;
+    }
+
+    private Map<String, Object> manifest(AgentEvent event) {
+        Map<String, Object> manifest = base(event);
+        event.config().description().ifPresent(d -> manifest.put("description", d));
+        manifest.put("poll_interval", event.config().pollInterval().toMillis() / 1000.0);
+        manifest.put("capabilities", event.config().capabilities());
+        manifest.put("provider", event.provider());
+        manifest.put("config", event.config().settings());
+        return manifest;
+    }
+}

@@ -1,0 +1,131 @@
+package io.flotilla.mqtt.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flotilla.api.AgentInfo;
+import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.AtomicFiles;
+import io.flotilla.runtime.NodeIdentity;
+
+/**
+ * The node's heartbeat on {@code nodes/{n}/heartbeat} and every agent's on {@code agents/{id}/heartbeat},
+ * every {@code heartbeat.interval} and at once on every (re)connect.
+ */
+@Component(immediate = true, configurationPid = "io.flotilla.node")
+public final class Heartbeats implements FleetConnection.Listener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
+
+    private final FleetConnection fleet;
+    private final AgentManager agents;
+    private final NodeIdentity node;
+    private final Topics topics;
+    private final Wire wire = new Wire(Clock.systemUTC());
+    private final String nodeId;
+    private final double interval;
+    private final ScheduledExecutorService timer;
+
+    @Activate
+    public Heartbeats(HeartbeatConfig config, @Reference FleetConnection fleet, @Reference AgentManager agents,
+            @Reference NodeIdentity node) {
+        this.fleet = fleet;
+        this.agents = agents;
+        this.node = node;
+        this.topics = fleet.topics();
+        this.interval = config.heartbeat_interval() > 0 ? config.heartbeat_interval() : 10;
+        this.nodeId = nodeId(node.dataDirectory().resolve("mqtt").resolve("node-id"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "flotilla-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = Math.round(interval * 1000);
+        timer.scheduleAtFixedRate(this::beat, millis, millis, TimeUnit.MILLISECONDS);
+        fleet.addListener(this);
+    }
+
+    @Deactivate
+    void deactivate() {
+        fleet.removeListener(this);
+        timer.shutdownNow();
+    }
+
+    @Override
+    public void connected(long incarnation) {
+        try {
+            timer.execute(this::beat);
+        } catch (RejectedExecutionException stopping) {
+            LOG.debug("Connected while stopping; no heartbeat");
+        }
+    }
+
+    private void beat() {
+        if (!fleet.isConnected()) {
+            return; // a heartbeat is news of now: none is buffered for later
+        }
+        try {
+            List<AgentInfo> all = agents.list();
+            fleet.publish(topics.own("heartbeat"), nodeHeartbeat(all), false);
+            for (AgentInfo agent : all) {
+                fleet.publish(topics.agent(agent.actorId(), "heartbeat"), AgentEventPublisher.heartbeat(agent, wire.now()), false);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Heartbeat failed", e);
+        }
+    }
+
+    private Map<String, Object> nodeHeartbeat(List<AgentInfo> all) {
+        Map<String, Object> beat = new LinkedHashMap<>();
+        beat.put("node", node.name());
+        beat.put("node_id", nodeId);
+        beat.put("timestamp", wire.now());
+        beat.put("agents", all.stream().map(AgentInfo::name).toList());
+        beat.put("agent_count", all.size());
+        beat.put("broker", fleet.broker());
+        beat.put("uptime_s", SystemLoad.uptimeSeconds());
+        beat.put("cpu_pct", SystemLoad.cpuPercent());
+        beat.put("mem_used_mb", SystemLoad.memoryUsedMb());
+        beat.put("heap_used_mb", SystemLoad.heapUsedMb());
+        beat.put("capabilities", node.capabilities());
+        beat.put("incarnation", fleet.incarnation());
+        beat.put("heartbeat_interval", interval);
+        return beat;
+    }
+
+    /** A stable id for this node's data, kept across restarts (and renames). */
+    private static String nodeId(Path file) {
+        try {
+            if (Files.exists(file)) {
+                String id = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (!id.isEmpty()) {
+                    return id;
+                }
+            }
+            String id = UUID.randomUUID().toString();
+            AtomicFiles.write(file, id.getBytes(StandardCharsets.UTF_8));
+            return id;
+        } catch (IOException e) {
+            LOG.warn("Could not keep the node id in {}: {}; using a new one for this run", file, e.getMessage());
+            return UUID.randomUUID().toString();
+        }
+    }
+}

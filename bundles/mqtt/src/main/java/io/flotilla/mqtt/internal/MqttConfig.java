@@ -1,0 +1,64 @@
+package io.flotilla.mqtt.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** {@code etc/io.flotilla.mqtt.cfg}: how this node reaches the fleet broker. */
+@ObjectClassDefinition(name = "Flotilla MQTT",
+        description = "The fleet broker connection. FLOTILLA_BROKER (or AGENTFLOW_BROKER) overrides broker.url.")
+public @interface MqttConfig {
+
+    String PID = "io.flotilla.mqtt";
+
+    @AttributeDefinition(description = "Broker: host, host:port, tcp://host:port or ssl://host:port; several, comma-separated, "
+            + "for a cluster. Empty: the embedded broker on 127.0.0.1")
+    String broker_url() default "";
+
+    @AttributeDefinition(description = "Port used when broker.url names none (FLOTILLA_BROKER_PORT overrides)")
+    int broker_port() default 1883;
+
+    @AttributeDefinition(description = "MQTT client id; empty means flotilla-<node name>. Must be stable: the broker keeps "
+            + "this node's session (and commands sent while it is away) under it")
+    String client_id() default "";
+
+    String username() default "";
+
+    @AttributeDefinition(type = AttributeType.PASSWORD)
+    String password() default "";
+
+    @AttributeDefinition(description = "PKCS12 or JKS truststore for ssl:// brokers")
+    String tls_truststore() default "";
+
+    @AttributeDefinition(type = AttributeType.PASSWORD)
+    String tls_truststore_password() default "";
+
+    @AttributeDefinition(description = "PKCS12 or JKS keystore with this node's client certificate")
+    String tls_keystore() default "";
+
+    @AttributeDefinition(type = AttributeType.PASSWORD)
+    String tls_keystore_password() default "";
+
+    @AttributeDefinition(description = "Seconds between keep-alive pings")
+    int keepalive() default 30;
+
+    @AttributeDefinition(description = "Seconds a connection attempt may take")
+    int connect_timeout() default 10;
+
+    @AttributeDefinition(description = "Seconds before the first reconnect; doubles up to reconnect.max, with jitter")
+    double reconnect_min() default 0.5;
+
+    double reconnect_max() default 30;
+
+    @AttributeDefinition(description = "Prefix of the nodes/ and agents/ topics, e.g. site-a/ (empty: none)")
+    String topic_prefix() default "";
+
+    @AttributeDefinition(description = "QoS 1 messages in flight at once")
+    int max_inflight() default 10000;
+
+    @AttributeDefinition(description = "Messages kept while disconnected, sent on reconnect; the oldest go first when full")
+    int offline_buffer() default 10000;
+
+    @AttributeDefinition(description = "Largest command payload accepted, in bytes (spawn documents: spawn.max.bytes)")
+    int max_command_bytes() default 262144;
+}

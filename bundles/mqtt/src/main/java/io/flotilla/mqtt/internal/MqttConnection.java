@@ -1,0 +1,543 @@
+package io.flotilla.mqtt.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.SocketFactory;
+
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.MqttTopic;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flotilla.api.Subscription;
+import io.flotilla.runtime.FleetLink;
+import io.flotilla.runtime.FleetMessageHandler;
+import io.flotilla.runtime.NodeIdentity;
+
+/**
+ * The node's one MQTT client. A stable client id with clean session off, so the broker keeps this
+ * node's subscriptions and the QoS 1 commands sent while it is away; its own reconnect loop with
+ * capped, jittered back-off (Paho's is shared static state); every subscription renewed on every
+ * connect; presence as a retained {@code status} message that is also the Last Will, with an
+ * {@code incarnation} that rises on every connect.
+ */
+@Component(service = {FleetLink.class, FleetConnection.class}, configurationPid = MqttConfig.PID)
+@Designate(ocd = MqttConfig.class)
+public final class MqttConnection implements FleetConnection, MqttCallbackExtended {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    private static final int QOS = 1;
+
+    /** Where the connection is. */
+    enum State { CONNECTING, CONNECTED, DISCONNECTED, STOPPED }
+
+    private final MqttSettings settings;
+    private final Topics topics;
+    private final Wire wire;
+    private final Clock clock = Clock.systemUTC();
+    private final MqttAsyncClient client;
+    private final SocketFactory socketFactory;
+    private final ScheduledExecutorService loop;
+    private final Map<String, List<FleetMessageHandler>> handlers = new LinkedHashMap<>();
+    private final java.util.Set<String> durableFilters = new java.util.LinkedHashSet<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Deque<Outbound> offline = new ArrayDeque<>();
+
+    private volatile State state = State.DISCONNECTED;
+    private volatile long incarnation;
+    // Touched only on the loop thread.
+    private int failures;
+    private String lastFailure;
+    private int dropped;
+
+    private record Outbound(String topic, MqttMessage message) {
+    }
+
+    /** A message that arrived before anything here subscribed to it. */
+    private record Parked(String topic, byte[] payload, boolean retained, long arrivedMillis) {
+    }
+
+    // The broker hands over a persistent session's queued messages right after connecting, possibly
+    // before every component has subscribed: those are kept a while for the first matching subscriber.
+    private static final int MAX_PARKED = 1000;
+    private static final long PARK_MILLIS = 120_000;
+    private final Deque<Parked> parked = new ArrayDeque<>();
+
+    @Activate
+    public MqttConnection(MqttConfig config, @Reference NodeIdentity node) throws Exception {
+        this(MqttSettings.from(config, node.name(), System::getenv), node.name());
+    }
+
+    MqttConnection(MqttSettings settings, String nodeName) throws Exception {
+        this.settings = settings;
+        this.topics = new Topics(settings.topicPrefix(), nodeName);
+        this.wire = new Wire(clock);
+        this.socketFactory = settings.socketFactory();
+        this.client = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), new MemoryPersistence());
+        client.setCallback(this);
+        this.loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "flotilla-mqtt");
+            thread.setDaemon(true);
+            return thread;
+        });
+        LOG.info("Node {} joins the fleet through {} as client {}", nodeName, settings.broker(), settings.clientId());
+        loop.execute(this::connect);
+    }
+
+    @Deactivate
+    void deactivate() {
+        State before = state;
+        state = State.STOPPED;
+        loop.shutdownNow();
+        try {
+            if (before == State.CONNECTED) {
+                // A clean disconnect sends no Will: say goodbye ourselves, retained like the Will.
+                client.publish(topics.own("status"), statusMessage("offline", incarnation, "stopped"))
+                        .waitForCompletion(2000);
+                client.disconnect(2000).waitForCompletion(3000);
+            }
+        } catch (MqttException e) {
+            LOG.debug("Disconnecting from {}: {}", settings.broker(), e.getMessage());
+        } finally {
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                LOG.debug("Closing the MQTT client: {}", e.getMessage());
+            }
+        }
+        LOG.info("Node {} left the fleet", topics.node());
+    }
+
+    // ---------------------------------------------------------------- connecting
+
+    private void connect() {
+        if (state == State.STOPPED) {
+            return;
+        }
+        state = State.CONNECTING;
+        long next = Math.max(incarnation + 1, clock.millis());
+        incarnation = next;
+        MqttConnectOptions options = options(next);
+        try {
+            client.connect(options, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    // connectComplete follows
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    runOnLoop(() -> connectFailed(failure));
+                }
+            });
+        } catch (MqttException e) {
+            connectFailed(e);
+        }
+    }
+
+    /** Connect options for one attempt: its Will carries this attempt's incarnation. */
+    private MqttConnectOptions options(long generation) {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setServerURIs(settings.serverUris().toArray(String[]::new));
+        options.setCleanSession(false);
+        options.setAutomaticReconnect(false);
+        options.setKeepAliveInterval(settings.keepAlive());
+        options.setConnectionTimeout(settings.connectTimeout());
+        options.setMaxInflight(settings.maxInflight());
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setSocketFactory(socketFactory);
+        if (settings.username() != null) {
+            options.setUserName(settings.username());
+        }
+        if (settings.password() != null) {
+            options.setPassword(settings.password());
+        }
+        options.setWill(topics.own("status"), statusMessage("offline", generation, "connection lost").getPayload(), QOS, true);
+        return options;
+    }
+
+    private MqttMessage statusMessage(String status, long generation, String reason) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("node", topics.node());
+        payload.put("status", status);
+        payload.put("incarnation", generation);
+        payload.put("timestamp", wire.now());
+        if (reason != null) {
+            payload.put("reason", reason);
+        }
+        MqttMessage message = new MqttMessage(wire.encode(payload));
+        message.setQos(QOS);
+        message.setRetained(true);
+        return message;
+    }
+
+    private void connectFailed(Throwable failure) {
+        if (state == State.STOPPED) {
+            return;
+        }
+        state = State.DISCONNECTED;
+        failures++;
+        Duration delay = backoff();
+        String reason = describe(failure);
+        if (!reason.equals(lastFailure)) {
+            LOG.warn("Cannot connect to the broker at {}: {}. Retrying, at most {} s apart", settings.broker(), reason,
+                    settings.reconnectMax().toMillis() / 1000.0);
+            lastFailure = reason;
+        } else {
+            LOG.debug("Connect attempt {} to {} failed: {}; next in {} ms", failures, settings.broker(), reason,
+                    delay.toMillis());
+        }
+        loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** {@code min(reconnect.min * 2^(failures-1), reconnect.max)}, spread over its upper half. */
+    private Duration backoff() {
+        long base = settings.reconnectMin().toMillis() << Math.min(20, Math.max(0, failures - 1));
+        long capped = Math.min(base, settings.reconnectMax().toMillis());
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+        runOnLoop(() -> onConnected(serverUri));
+    }
+
+    private void onConnected(String serverUri) {
+        if (state == State.STOPPED) {
+            return;
+        }
+        state = State.CONNECTED;
+        if (failures > 0) {
+            LOG.info("Connected to {} after {} failed attempts (incarnation {})", serverUri, failures, incarnation);
+        } else {
+            LOG.info("Connected to {} (incarnation {})", serverUri, incarnation);
+        }
+        failures = 0;
+        lastFailure = null;
+        try {
+            client.publish(topics.own("status"), statusMessage("online", incarnation, null));
+            String[] filters;
+            synchronized (handlers) {
+                java.util.Set<String> all = new java.util.LinkedHashSet<>(durableFilters);
+                all.addAll(handlers.keySet());
+                filters = all.toArray(String[]::new);
+            }
+            if (filters.length > 0) {
+                int[] qos = new int[filters.length];
+                java.util.Arrays.fill(qos, QOS);
+                client.subscribe(filters, qos);
+            }
+        } catch (MqttException e) {
+            LOG.warn("Could not announce the node or renew its {} subscriptions on {}: {}", handlers.size(),
+                    settings.broker(), describe(e));
+        }
+        flushOffline();
+        for (Listener listener : listeners) {
+            try {
+                listener.connected(incarnation);
+            } catch (RuntimeException e) {
+                LOG.warn("A connection listener failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+        runOnLoop(() -> {
+            if (state == State.STOPPED) {
+                return;
+            }
+            state = State.DISCONNECTED;
+            LOG.warn("Lost the connection to {}: {}. Reconnecting", settings.broker(), describe(cause));
+            listeners.forEach(Listener::disconnected);
+            failures = 1;
+            loop.schedule(this::connect, backoff().toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private void runOnLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            LOG.debug("MQTT event after stop ignored");
+        }
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    @Override
+    public void publish(String topic, Object payload, boolean retained) {
+        MqttMessage message = new MqttMessage(wire.encode(payload));
+        message.setQos(QOS);
+        message.setRetained(retained);
+        if (state == State.CONNECTED && offlineEmpty()) {
+            try {
+                client.publish(topic, message);
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT
+                        && e.getReasonCode() != MqttException.REASON_CODE_CLIENT_NOT_CONNECTED) {
+                    LOG.warn("Publishing to {} failed: {}", topic, describe(e));
+                    return;
+                }
+            }
+        }
+        keepForLater(new Outbound(topic, message));
+    }
+
+    private boolean offlineEmpty() {
+        synchronized (offline) {
+            return offline.isEmpty();
+        }
+    }
+
+    private void keepForLater(Outbound outbound) {
+        synchronized (offline) {
+            if (offline.size() >= settings.offlineBuffer()) {
+                offline.removeFirst();
+                if (dropped++ == 0) {
+                    LOG.warn("The offline buffer of {} messages is full: dropping the oldest until the broker is back",
+                            settings.offlineBuffer());
+                }
+            }
+            offline.addLast(outbound);
+        }
+        if (state == State.CONNECTED) {
+            runOnLoop(this::flushOffline);
+        }
+    }
+
+    /** Sends what waited, in order, as far as the in-flight window allows. Loop thread. */
+    private void flushOffline() {
+        while (state == State.CONNECTED) {
+            Outbound next;
+            synchronized (offline) {
+                next = offline.peekFirst();
+            }
+            if (next == null) {
+                dropped = 0;
+                return;
+            }
+            try {
+                client.publish(next.topic(), next.message());
+            } catch (MqttException e) {
+                if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
+                    return; // deliveryComplete calls again
+                }
+                LOG.warn("Publishing buffered message to {} failed: {}", next.topic(), describe(e));
+            }
+            synchronized (offline) {
+                offline.pollFirst();
+            }
+        }
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+        if (!offlineEmpty()) {
+            runOnLoop(this::flushOffline);
+        }
+    }
+
+    // ---------------------------------------------------------------- subscribing
+
+    @Override
+    public Subscription subscribe(String topicFilter, FleetMessageHandler handler) {
+        return subscribe(topicFilter, handler, false);
+    }
+
+    @Override
+    public Subscription subscribeDurable(String topicFilter, FleetMessageHandler handler) {
+        return subscribe(topicFilter, handler, true);
+    }
+
+    private Subscription subscribe(String topicFilter, FleetMessageHandler handler, boolean durable) {
+        MqttTopic.validate(topicFilter, true);
+        boolean first;
+        synchronized (handlers) {
+            if (durable) {
+                durableFilters.add(topicFilter);
+            }
+            List<FleetMessageHandler> list = handlers.computeIfAbsent(topicFilter, f -> new CopyOnWriteArrayList<>());
+            first = list.isEmpty();
+            list.add(handler);
+        }
+        if (first && state == State.CONNECTED) {
+            try {
+                client.subscribe(topicFilter, QOS);
+            } catch (MqttException e) {
+                LOG.warn("Subscribing to {} failed: {}; retried on the next connect", topicFilter, describe(e));
+            }
+        }
+        for (Parked early : takeParked(topicFilter)) {
+            deliver(handler, early.topic(), early.payload(), early.retained());
+        }
+        return new Subscription() {
+            private boolean closed;
+
+            @Override
+            public String topicFilter() {
+                return topicFilter;
+            }
+
+            @Override
+            public void close() {
+                boolean last;
+                synchronized (handlers) {
+                    if (closed) {
+                        return;
+                    }
+                    closed = true;
+                    List<FleetMessageHandler> list = handlers.get(topicFilter);
+                    list.remove(handler);
+                    last = list.isEmpty();
+                    if (last) {
+                        handlers.remove(topicFilter);
+                    }
+                }
+                // A durable filter stays subscribed at the broker, in this node's session.
+                if (last && !durableFilters.contains(topicFilter) && state == State.CONNECTED) {
+                    try {
+                        client.unsubscribe(topicFilter);
+                    } catch (MqttException e) {
+                        LOG.debug("Unsubscribing from {}: {}", topicFilter, describe(e));
+                    }
+                }
+            }
+        };
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        List<FleetMessageHandler> matching = new ArrayList<>();
+        synchronized (handlers) {
+            handlers.forEach((filter, list) -> {
+                if (MqttTopic.isMatched(filter, topic)) {
+                    matching.addAll(list);
+                }
+            });
+            if (matching.isEmpty()) {
+                park(new Parked(topic, message.getPayload(), message.isRetained(), clock.millis()));
+                return;
+            }
+        }
+        for (FleetMessageHandler handler : matching) {
+            deliver(handler, topic, message.getPayload(), message.isRetained());
+        }
+    }
+
+    private static void deliver(FleetMessageHandler handler, String topic, byte[] payload, boolean retained) {
+        try {
+            handler.onMessage(topic, payload, retained);
+        } catch (RuntimeException e) {
+            LOG.warn("Handling a message on {} failed", topic, e);
+        }
+    }
+
+    /** Keeps an early message; called holding {@code handlers}. */
+    private void park(Parked message) {
+        long oldest = message.arrivedMillis() - PARK_MILLIS;
+        parked.removeIf(p -> p.arrivedMillis() < oldest);
+        if (parked.size() >= MAX_PARKED) {
+            parked.removeFirst();
+        }
+        parked.addLast(message);
+    }
+
+    /** Takes the early messages a new subscription matches. */
+    private List<Parked> takeParked(String filter) {
+        List<Parked> taken = new ArrayList<>();
+        synchronized (handlers) {
+            parked.removeIf(p -> {
+                if (MqttTopic.isMatched(filter, p.topic())) {
+                    taken.add(p);
+                    return true;
+                }
+                return false;
+            });
+        }
+        return taken;
+    }
+
+    // ---------------------------------------------------------------- FleetConnection
+
+    @Override
+    public boolean isConnected() {
+        return state == State.CONNECTED;
+    }
+
+    @Override
+    public long incarnation() {
+        return incarnation;
+    }
+
+    @Override
+    public String broker() {
+        return settings.broker();
+    }
+
+    @Override
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+        if (state == State.CONNECTED) {
+            long current = incarnation;
+            runOnLoop(() -> listener.connected(current));
+        }
+    }
+
+    @Override
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public Topics topics() {
+        return topics;
+    }
+
+    @Override
+    public int maxCommandBytes() {
+        return settings.maxCommandBytes();
+    }
+
+    State state() {
+        return state;
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        if (failure instanceof MqttException mqtt && cause == failure) {
+            return mqtt.getMessage() + " (reason " + mqtt.getReasonCode() + ")";
+        }
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,183 @@
+package io.flotilla.mqtt.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.flotilla.mqtt.testing.Configs;
+import io.flotilla.mqtt.testing.MosquittoBroker;
+import io.flotilla.mqtt.testing.MqttProbe;
+
+/** The node's MQTT connection against a real Mosquitto: presence, subscriptions, reconnects, sessions. */
+class MqttConnectionTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path directory;
+
+    private MosquittoBroker broker;
+    private MqttProbe probe;
+    private MqttConnection connection;
+
+    @BeforeEach
+    void startBroker() throws Exception {
+        assumeTrue(MosquittoBroker.require(), "mosquitto is not installed (apt-get install mosquitto)");
+        broker = MosquittoBroker.start(directory.resolve("broker"));
+        probe = new MqttProbe(broker.url()).subscribe("nodes/#", "t/#");
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        if (connection != null) {
+            connection.deactivate();
+        }
+        if (probe != null) {
+            probe.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private MqttConnection connect(String node, int port) throws Exception {
+        MqttSettings settings = MqttSettings.from(Configs.of(MqttConfig.class, Map.of(
+                "broker_port", port, "reconnect_min", 0.05, "reconnect_max", 0.5)), node, name -> null);
+        return new MqttConnection(settings, node);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + LIMIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aConnectedNodeIsOnlineWithARetainedStatus() throws Exception {
+        connection = connect("alpha", broker.port());
+
+        Map<String, Object> status = probe.awaitJson("nodes/alpha/status", "status", "online", LIMIT);
+
+        assertEquals(((Number) status.get("incarnation")).longValue(), connection.incarnation());
+        try (MqttProbe late = new MqttProbe(broker.url()).subscribe("nodes/alpha/status")) {
+            assertTrue(late.await("nodes/alpha/status", s -> true, LIMIT).retained(), "a late observer gets it retained");
+        }
+    }
+
+    @Test
+    void aStoppedNodeSaysOfflineItself() throws Exception {
+        connection = connect("beta", broker.port());
+        probe.awaitJson("nodes/beta/status", "status", "online", LIMIT);
+
+        connection.deactivate();
+        connection = null;
+
+        Map<String, Object> offline = probe.awaitJson("nodes/beta/status", "status", "offline", LIMIT);
+        assertEquals("stopped", offline.get("reason"));
+    }
+
+    @Test
+    void subscriptionsDeliverAndComeBackAfterABrokerRestart() throws Exception {
+        connection = connect("gamma", broker.port());
+        List<String> received = new CopyOnWriteArrayList<>();
+        connection.subscribe("t/+/in", (topic, payload, retained) -> received.add(new String(payload, StandardCharsets.UTF_8)));
+        await("connected", connection::isConnected);
+        long firstIncarnation = connection.incarnation();
+        probe.publish("t/1/in", "one");
+        await("the first message", () -> received.contains("one"));
+
+        broker.restart();
+        await("the reconnect", () -> connection.isConnected() && connection.incarnation() > firstIncarnation);
+        probe.close();
+        probe = new MqttProbe(broker.url()).subscribe("t/#");
+        probe.publish("t/2/in", "two");
+
+        await("a message after the restart", () -> received.contains("two"));
+    }
+
+    @Test
+    void messagesPublishedWhileTheBrokerIsDownAreSentWhenItIsBack() throws Exception {
+        connection = connect("delta", broker.port());
+        await("connected", connection::isConnected);
+
+        broker.stop();
+        await("the loss noticed", () -> !connection.isConnected());
+        connection.publish("t/buffered", Map.of("n", 1), false);
+        connection.publish("t/buffered", Map.of("n", 2), false);
+        broker.restart();
+        probe.close();
+        probe = new MqttProbe(broker.url()).subscribe("t/#");
+
+        probe.await("t/buffered", s -> s.text().equals("{\"n\":2}"), LIMIT);
+        assertEquals(List.of("{\"n\":1}", "{\"n\":2}"), probe.seenOn("t/buffered").stream().map(MqttProbe.Seen::text).toList());
+    }
+
+    @Test
+    void commandsSentWhileTheNodeIsAwayArriveWhenItReconnects() throws Exception {
+        connection = connect("epsilon", broker.port());
+        var commands = connection.subscribeDurable("nodes/epsilon/spawn", (topic, payload, retained) -> { });
+        await("connected", connection::isConnected);
+        commands.close(); // as the node's components do when it shuts down
+        connection.deactivate();
+        connection = null;
+
+        probe.publish("nodes/epsilon/spawn", "{\"name\": \"while-away\", \"type\": \"echo\"}");
+
+        connection = connect("epsilon", broker.port());
+        List<String> received = new CopyOnWriteArrayList<>();
+        connection.subscribe("nodes/epsilon/spawn", (topic, payload, retained) -> received.add(new String(payload, StandardCharsets.UTF_8)));
+        await("the command queued by the broker for this node's session", () -> received.stream().anyMatch(p -> p.contains("while-away")));
+    }
+
+    @Test
+    void anOrdinarySubscriptionClosedBeforeLeavingIsNotKeptByTheBroker() throws Exception {
+        connection = connect("eta", broker.port());
+        var agentSubscription = connection.subscribe("t/agent-feed", (topic, payload, retained) -> { });
+        var marker = connection.subscribeDurable("t/marker", (topic, payload, retained) -> { });
+        await("connected", connection::isConnected);
+        agentSubscription.close();
+        marker.close();
+        connection.deactivate();
+
+        probe.publish("t/agent-feed", "not for a stopped agent");
+        probe.publish("t/marker", "for the node");
+
+        connection = connect("eta", broker.port());
+        List<String> received = new CopyOnWriteArrayList<>();
+        connection.subscribe("t/#", (topic, payload, retained) -> received.add(topic));
+        await("the durable one", () -> received.contains("t/marker"));
+        assertTrue(!received.contains("t/agent-feed"), received.toString());
+    }
+
+    @Test
+    void aNodeStartedBeforeItsBrokerConnectsOnceTheBrokerIsThere() throws Exception {
+        int port = MosquittoBroker.freePort();
+        connection = connect("zeta", port);
+        Thread.onSpinWait();
+        assertTrue(!connection.isConnected());
+
+        try (MosquittoBroker late = MosquittoBroker.startOn(directory.resolve("late"), port);
+             MqttProbe lateProbe = new MqttProbe(late.url()).subscribe("nodes/zeta/status")) {
+            lateProbe.awaitJson("nodes/zeta/status", "status", "online", LIMIT);
+            connection.deactivate();
+            connection = null;
+        }
+    }
+}

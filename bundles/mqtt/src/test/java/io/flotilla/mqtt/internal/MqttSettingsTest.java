@@ -1,0 +1,44 @@
+package io.flotilla.mqtt.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.flotilla.mqtt.testing.Configs;
+
+class MqttSettingsTest {
+
+    private static MqttSettings settings(Map<String, Object> config, Map<String, String> environment) {
+        return MqttSettings.from(Configs.of(MqttConfig.class, config), "rpi-kitchen", environment::get);
+    }
+
+    @Test
+    void withNothingConfiguredTheNodeUsesTheEmbeddedBrokerOnLoopback() {
+        MqttSettings settings = settings(Map.of(), Map.of());
+        assertEquals(List.of("tcp://127.0.0.1:1883"), settings.serverUris());
+        assertEquals("flotilla-rpi-kitchen", settings.clientId());
+    }
+
+    @Test
+    void theEnvironmentWinsOverTheConfiguration() {
+        assertEquals(List.of("tcp://10.0.0.9:1883"), settings(Map.of("broker_url", "cfg-host"),
+                Map.of("FLOTILLA_BROKER", "10.0.0.9")).serverUris());
+        assertEquals(List.of("tcp://legacy:1883"), settings(Map.of("broker_url", "cfg-host"),
+                Map.of("AGENTFLOW_BROKER", "legacy")).serverUris());
+        assertEquals(List.of("tcp://cfg-host:2883"), settings(Map.of("broker_url", "cfg-host"),
+                Map.of("FLOTILLA_BROKER_PORT", "2883")).serverUris());
+    }
+
+    @Test
+    void thePasswordNeverAppearsInTheSettingsText() {
+        MqttSettings settings = settings(Map.of("username", "node", "password", "s3cret-pw"), Map.of());
+        assertFalse(settings.toString().contains("s3cret-pw"), settings.toString());
+        assertTrue(settings.toString().contains("password=****"));
+        assertFalse(settings.broker().contains("s3cret-pw"));
+    }
+}

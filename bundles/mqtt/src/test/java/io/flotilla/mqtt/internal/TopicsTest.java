@@ -1,0 +1,28 @@
+package io.flotilla.mqtt.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+    @Test
+    void withoutAPrefixTheTopicsAreThoseOfTheProtocol() {
+        Topics topics = new Topics("", "rpi");
+        assertEquals("nodes/rpi/spawn", topics.own("spawn"));
+        assertEquals("agents/42/heartbeat", topics.agent("42", "heartbeat"));
+        assertEquals("agents/by-name/counter/task", topics.task("counter"));
+        assertEquals("nodes/+/status", topics.everyNode("status"));
+    }
+
+    @Test
+    void aPrefixGoesInFrontOfEveryTopic() {
+        Topics topics = new Topics("site-a", "rpi");
+        assertEquals("site-a/nodes/rpi/spawn", topics.own("spawn"));
+        assertEquals("site-a/agents/by-name/+/task", topics.everyTask());
+        assertEquals("counter", topics.nameIn("site-a/agents/by-name/counter/task"));
+        assertEquals("other", topics.nameIn("site-a/nodes/other/heartbeat"));
+        assertNull(topics.nameIn("sensors/temperature"));
+    }
+}

@@ -1,0 +1,138 @@
+package io.flotilla.mqtt.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Mosquitto for tests, on a free loopback port, with Nagle off and persistence in a directory
+ * of its own. {@link #require()} skips a test where Mosquitto is not installed, and fails it under
+ * {@code CI=true}, where .ci/run installs it.
+ */
+public final class MosquittoBroker implements AutoCloseable {
+
+    private static final String[] LOCATIONS = {"/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto",
+        "/usr/local/bin/mosquitto"};
+
+    private final Path directory;
+    private final int port;
+    private Process process;
+
+    private MosquittoBroker(Path directory, int port) {
+        this.directory = directory;
+        this.port = port;
+    }
+
+    /** The mosquitto executable, or null. */
+    public static String executable() {
+        for (String location : LOCATIONS) {
+            if (Files.isExecutable(Path.of(location))) {
+                return location;
+            }
+        }
+        return null;
+    }
+
+    /** Whether tests can start a Mosquitto here; throws under CI when they cannot. */
+    public static boolean require() {
+        if (executable() != null) {
+            return true;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("mosquitto is not installed; .ci/run installs it (apt-get install mosquitto)");
+        }
+        return false;
+    }
+
+    /** Starts a broker in {@code directory} on a free port and waits until it accepts connections. */
+    public static MosquittoBroker start(Path directory) throws IOException, InterruptedException {
+        Files.createDirectories(directory);
+        MosquittoBroker broker = new MosquittoBroker(directory, freePort());
+        broker.launch();
+        return broker;
+    }
+
+    /** Starts a broker on a given port (for a node that was told of it before it ran). */
+    public static MosquittoBroker startOn(Path directory, int port) throws IOException, InterruptedException {
+        Files.createDirectories(directory);
+        MosquittoBroker broker = new MosquittoBroker(directory, port);
+        broker.launch();
+        return broker;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        Path config = directory.resolve("mosquitto.conf");
+        Files.writeString(config, String.join("\n",
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "set_tcp_nodelay true",
+                "persistence true",
+                "persistence_location " + directory.toAbsolutePath() + "/",
+                "max_queued_messages 100000",
+                "log_dest file " + directory.resolve("mosquitto.log").toAbsolutePath(),
+                "log_type error", "log_type warning", "log_type notice", ""));
+        process = new ProcessBuilder(executable(), "-c", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("mosquitto.out").toFile()))
+                .start();
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!accepts()) {
+            if (!process.isAlive()) {
+                throw new IOException("mosquitto exited with " + process.exitValue() + "; see " + directory);
+            }
+            if (System.nanoTime() > end) {
+                throw new IOException("mosquitto did not listen on " + port + " within 20 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private boolean accepts() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** Stops it as an operator would (SIGTERM: it saves its persistent sessions). */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Starts it again on the same port with the same persistence. */
+    public void restart() throws IOException, InterruptedException {
+        stop();
+        launch();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}

@@ -1,0 +1,131 @@
+package io.flotilla.mqtt.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What an operator does with mosquitto_pub and mosquitto_sub, for tests: publish JSON to a topic,
+ * record what arrives on subscribed filters, wait for a message with a deadline.
+ */
+public final class MqttProbe implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One message seen by the probe. */
+    public record Seen(String topic, String text, boolean retained) {
+        public Map<String, Object> json() {
+            try {
+                return JSON.readValue(text, new TypeReference<Map<String, Object>>() { });
+            } catch (Exception e) {
+                throw new AssertionError("not a JSON object on " + topic + ": " + text, e);
+            }
+        }
+    }
+
+    private final MqttClient client;
+    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+
+    public MqttProbe(String brokerUrl) throws MqttException {
+        client = new MqttClient(brokerUrl, "probe-" + UUID.randomUUID(), new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(true);
+        options.setMaxInflight(10000);
+        options.setConnectionTimeout(10);
+        client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                seen.add(new Seen(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.isRetained()));
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+            }
+        });
+        client.connect(options);
+    }
+
+    public MqttProbe subscribe(String... filters) throws MqttException {
+        for (String filter : filters) {
+            client.subscribe(filter, 1);
+        }
+        return this;
+    }
+
+    public void publish(String topic, String payload) throws MqttException {
+        publish(topic, payload, false);
+    }
+
+    public void publish(String topic, String payload, boolean retained) throws MqttException {
+        client.publish(topic, payload.getBytes(StandardCharsets.UTF_8), 1, retained);
+    }
+
+    public void publishJson(String topic, Object payload) throws Exception {
+        publish(topic, JSON.writeValueAsString(payload), false);
+    }
+
+    public List<Seen> seen() {
+        return List.copyOf(seen);
+    }
+
+    public List<Seen> seenOn(String topic) {
+        return seen.stream().filter(s -> s.topic().equals(topic)).toList();
+    }
+
+    public void forget() {
+        seen.clear();
+    }
+
+    /** The first message (already seen or still to come) on {@code topic} that {@code test} accepts. */
+    public Seen await(String topic, Predicate<Seen> test, Duration limit) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (true) {
+            for (Seen message : seen) {
+                if (message.topic().equals(topic) && test.test(message)) {
+                    return message;
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no matching message on " + topic + " within " + limit.toSeconds()
+                        + " s; seen there: " + seenOn(topic));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** The first JSON message on {@code topic} whose field {@code key} equals {@code value}. */
+    public Map<String, Object> awaitJson(String topic, String key, Object value, Duration limit) {
+        return await(topic, s -> s.text().startsWith("{") && value.equals(s.json().get(key)), limit).json();
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect(2000);
+        }
+        client.close(true);
+    }
+}

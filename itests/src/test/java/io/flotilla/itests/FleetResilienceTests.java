@@ -1,0 +1,148 @@
+package io.flotilla.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.After;
+import org.junit.Test;
+
+import io.flotilla.itests.process.Fleet;
+import io.flotilla.itests.process.Installation;
+import io.flotilla.itests.process.NodeProcess;
+import io.flotilla.mqtt.testing.MqttProbe;
+
+/**
+ * Nodes and brokers that stop, die and come back: what the fleet sees over MQTT, and that nothing
+ * is lost. Each test starts its own fleet. Subclasses choose the broker.
+ */
+public abstract class FleetResilienceTests {
+
+    private static final Duration LIMIT = Fleet.LIMIT;
+    private Fleet fleet;
+
+    protected abstract Fleet.BrokerKind broker();
+
+    private Fleet start(String test, String... nodes) throws Exception {
+        fleet = Fleet.start(broker(), Installation.unpack("resilience-" + broker().name().toLowerCase() + "-" + test), nodes);
+        return fleet;
+    }
+
+    @After
+    public void stop() throws Exception {
+        if (fleet != null) {
+            try {
+                fleet.assertNoWiringErrors();
+            } finally {
+                fleet.close();
+            }
+        }
+    }
+
+    private static long ask(MqttProbe probe, String agent, String payload, String id) throws Exception {
+        probe.publish("agents/by-name/" + agent + "/task",
+                "{\"payload\": " + payload + ", \"_reply_topic\": \"test/replies\", \"request_id\": \"" + id + "\"}");
+        Object result = probe.awaitJson("test/replies", "request_id", id, LIMIT).get("result");
+        return ((Number) result).longValue();
+    }
+
+    private static long incarnationOnline(MqttProbe probe, String node, long after) {
+        return ((Number) probe.await("nodes/" + node + "/status", s -> "online".equals(s.json().get("status"))
+                && ((Number) s.json().get("incarnation")).longValue() > after, LIMIT).json().get("incarnation")).longValue();
+    }
+
+    @Test
+    public void aRestartedNodeBringsItsAgentsAndTheirStateBack() throws Exception {
+        start("restart", "hub", "west");
+        MqttProbe probe = fleet.probe("nodes/#", "agents/#", "test/#");
+        probe.publish("nodes/west/spawn", "{\"name\": \"west-counter\", \"type\": \"counter\", \"poll_interval\": 0.1, "
+                + "\"request_id\": \"s1\", \"reply_to\": \"test/results\"}");
+        probe.awaitJson("test/results", "request_id", "s1", LIMIT);
+        long before = 0;
+        for (int i = 0; before < 10; i++) {
+            before = ask(probe, "west-counter", "\"get\"", "before-" + i);
+        }
+        long firstIncarnation = incarnationOnline(probe, "west", 0);
+
+        int exit = fleet.node("west").stop();
+        assertTrue("exit " + exit, exit == 0 || exit == 143);
+        probe.awaitJson("nodes/west/status", "reason", "stopped", LIMIT);
+        fleet.startNode("west").awaitStarted();
+
+        incarnationOnline(probe, "west", firstIncarnation);
+        long after = ask(probe, "west-counter", "\"get\"", "after");
+        assertTrue("counting on from " + before + ": " + after, after >= before);
+    }
+
+    @Test
+    public void aKilledNodeIsReportedOfflineThroughItsLastWill() throws Exception {
+        start("kill", "hub", "doomed");
+        MqttProbe probe = fleet.probe("nodes/+/status");
+        long incarnation = incarnationOnline(probe, "doomed", 0);
+
+        fleet.node("doomed").kill();
+
+        Map<String, Object> will = probe.awaitJson("nodes/doomed/status", "status", "offline", LIMIT);
+        assertEquals("connection lost", will.get("reason"));
+        assertEquals(incarnation, ((Number) will.get("incarnation")).longValue());
+        try (MqttProbe late = new MqttProbe(fleet.brokerUrl())) {
+            late.subscribe("nodes/doomed/status");
+            assertEquals("a later observer learns it from the retained status", "offline",
+                    late.await("nodes/doomed/status", s -> true, LIMIT).json().get("status"));
+        }
+    }
+
+    @Test
+    public void nodesReconnectByThemselvesAfterABrokerRestart() throws Exception {
+        start("broker-restart", "hub", "east");
+        MqttProbe before = fleet.probe("nodes/+/status");
+        long incarnation = incarnationOnline(before, "east", 0);
+
+        fleet.restartBroker();
+
+        MqttProbe probe = fleet.probe("nodes/#", "test/#");
+        incarnationOnline(probe, "east", incarnation);
+        probe.publish("nodes/east/spawn", "{\"name\": \"after-restart\", \"type\": \"echo\", \"request_id\": \"ar\", "
+                + "\"reply_to\": \"test/results\"}");
+        assertEquals(true, probe.awaitJson("test/results", "request_id", "ar", LIMIT).get("success"));
+    }
+
+    @Test
+    public void commandsSentWhileANodeIsAwayArriveWhenItIsBack() throws Exception {
+        start("offline", "hub", "sleeper");
+        MqttProbe probe = fleet.probe("nodes/#", "test/#");
+        NodeProcess sleeper = fleet.node("sleeper");
+        sleeper.stop();
+        probe.awaitJson("nodes/sleeper/status", "reason", "stopped", LIMIT);
+
+        probe.publish("nodes/sleeper/spawn", "{\"name\": \"while-asleep\", \"type\": \"echo\", \"request_id\": \"wa\", "
+                + "\"reply_to\": \"test/results\"}");
+        fleet.startNode("sleeper").awaitStarted();
+
+        Map<String, Object> result = probe.awaitJson("test/results", "request_id", "wa", LIMIT);
+        assertEquals(true, result.get("success"));
+        assertEquals("running", result.get("state"));
+    }
+
+    @Test
+    public void stopAllStopsEveryAgentAndTakesTheNodeOfflineCleanly() throws Exception {
+        start("stop-all", "hub", "finished");
+        MqttProbe probe = fleet.probe("nodes/#", "test/#");
+        for (String name : new String[] {"fa", "fb"}) {
+            probe.publish("nodes/finished/spawn", "{\"name\": \"" + name + "\", \"type\": \"echo\", \"request_id\": \"" + name
+                    + "\", \"reply_to\": \"test/results\"}");
+            probe.awaitJson("test/results", "request_id", name, LIMIT);
+        }
+
+        probe.publish("nodes/finished/stop_all", "{\"request_id\": \"all\", \"reply_to\": \"test/results\"}");
+
+        Map<String, Object> result = probe.awaitJson("test/results", "request_id", "all", LIMIT);
+        assertEquals(true, result.get("success"));
+        assertTrue(result.toString(), result.get("stopped").toString().contains("fa"));
+        probe.awaitJson("nodes/finished/status", "reason", "stopped", LIMIT);
+        int exit = fleet.node("finished").awaitExit(LIMIT);
+        assertEquals("the node shuts down by itself, normally", 0, exit);
+    }
+}

@@ -1,0 +1,137 @@
+package io.flotilla.itests.process;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.flotilla.mqtt.testing.MosquittoBroker;
+import io.flotilla.mqtt.testing.MqttProbe;
+
+/**
+ * A broker and nodes started with bin/flotilla, as a user starts them. With a Mosquitto broker,
+ * every node joins it with {@code --broker}; with the embedded broker, the first node hosts it
+ * ({@code --port}) and the others join that node.
+ */
+public final class Fleet implements AutoCloseable {
+
+    /** Which broker the fleet talks through. */
+    public enum BrokerKind { MOSQUITTO, EMBEDDED }
+
+    private final BrokerKind kind;
+    private final Installation installation;
+    private final Path work;
+    private final MosquittoBroker mosquitto;
+    private final int port;
+    private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+    private final List<MqttProbe> probes = new ArrayList<>();
+    private String host;
+
+    private Fleet(BrokerKind kind, Installation installation, Path work, MosquittoBroker mosquitto, int port) {
+        this.kind = kind;
+        this.installation = installation;
+        this.work = work;
+        this.mosquitto = mosquitto;
+        this.port = port;
+    }
+
+    /** Starts the broker and the named nodes, and waits until every node is online. */
+    public static Fleet start(BrokerKind kind, Installation installation, String... names) throws Exception {
+        Path work = installation.root().getParent().resolve("fleet-" + kind.name().toLowerCase());
+        Installation.deleteRecursively(work);
+        MosquittoBroker mosquitto = kind == BrokerKind.MOSQUITTO ? MosquittoBroker.start(work.resolve("mosquitto")) : null;
+        int port = mosquitto != null ? mosquitto.port() : MosquittoBroker.freePort();
+        Fleet fleet = new Fleet(kind, installation, work, mosquitto, port);
+        for (String name : names) {
+            fleet.startNode(name);
+        }
+        try (MqttProbe probe = new MqttProbe(fleet.brokerUrl())) {
+            probe.subscribe("nodes/+/status");
+            for (String name : names) {
+                probe.awaitJson("nodes/" + name + "/status", "status", "online", NodeProcess.BOOT_LIMIT);
+            }
+        }
+        return fleet;
+    }
+
+    public String brokerUrl() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    public BrokerKind kind() {
+        return kind;
+    }
+
+    /** Starts (or starts again, over its old home) the node {@code name}. */
+    public NodeProcess startNode(String name, String... extraArgs) throws IOException {
+        List<String> args = new ArrayList<>();
+        if (kind == BrokerKind.EMBEDDED && (host == null || host.equals(name))) {
+            host = name;
+            args.addAll(List.of("--port", String.valueOf(port)));
+        } else {
+            args.addAll(List.of("--broker", "127.0.0.1:" + port));
+        }
+        args.addAll(List.of(extraArgs));
+        NodeProcess node = NodeProcess.start(installation, name, work.resolve("homes").resolve(name), args.toArray(String[]::new));
+        nodes.put(name, node);
+        return node;
+    }
+
+    public NodeProcess node(String name) {
+        return nodes.get(name);
+    }
+
+    /** A new probe on the fleet's broker, closed with the fleet. */
+    public MqttProbe probe(String... filters) throws Exception {
+        MqttProbe probe = new MqttProbe(brokerUrl()).subscribe(filters);
+        probes.add(probe);
+        return probe;
+    }
+
+    /** Restarts the broker: Mosquitto (keeping its persistence) or the node that hosts the embedded one. */
+    public void restartBroker() throws Exception {
+        if (mosquitto != null) {
+            mosquitto.restart();
+        } else {
+            NodeProcess hosting = nodes.get(host);
+            hosting.stop();
+            startNode(host).awaitStarted();
+        }
+    }
+
+    /** Fails when any node's log shows broken wiring. */
+    public void assertNoWiringErrors() {
+        for (NodeProcess node : nodes.values()) {
+            List<String> errors = node.wiringErrors();
+            if (!errors.isEmpty()) {
+                throw new AssertionError("node " + node.name() + " has wiring errors:\n" + String.join("\n", errors));
+            }
+        }
+    }
+
+    public String brokerHost() {
+        return host;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (MqttProbe probe : probes) {
+            try {
+                probe.close();
+            } catch (Exception e) {
+                // the broker may be gone already
+            }
+        }
+        for (NodeProcess node : nodes.values()) {
+            node.close();
+        }
+        if (mosquitto != null) {
+            mosquitto.close();
+        }
+    }
+
+    public static final Duration LIMIT = Duration.ofSeconds(30);
+}
