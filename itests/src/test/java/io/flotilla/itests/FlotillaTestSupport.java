@@ -67,6 +67,7 @@ public abstract class FlotillaTestSupport {
     public Option[] config() {
         Path fixtures = Path.of(System.getProperty("flotilla.work", "target/work"), "fixtures").toAbsolutePath();
         Fixtures.buildAll(fixtures);
+        String brokerPort = String.valueOf(freePort());
         return new Option[] {
             karafDistributionConfiguration()
                     .frameworkUrl("file:" + System.getProperty("flotilla.assembly"))
@@ -80,8 +81,19 @@ public abstract class FlotillaTestSupport {
                     System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository")),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", " "),
             editConfigurationFilePut("etc/io.flotilla.node.cfg", "node.name", "itest-node"),
+            // The node hosts its embedded broker on a port of its own, never a broker of the machine.
+            editConfigurationFilePut("etc/io.flotilla.broker.cfg", "port", brokerPort),
+            editConfigurationFilePut("etc/io.flotilla.mqtt.cfg", "broker.port", brokerPort),
             systemProperty("flotilla.fixtures").value(fixtures.toString()),
         };
+    }
+
+    protected static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @After

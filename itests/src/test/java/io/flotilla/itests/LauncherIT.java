@@ -15,6 +15,7 @@ import org.junit.Test;
 
 import io.flotilla.itests.process.Installation;
 import io.flotilla.itests.process.NodeProcess;
+import io.flotilla.mqtt.testing.MosquittoBroker;
 
 /** bin/flotilla as a user runs it: the self-test, bad options, restarts, several nodes from one install. */
 public class LauncherIT {
@@ -68,7 +69,8 @@ public class LauncherIT {
         Path state = home.resolve("data/flotilla/state/fast-counter.json");
 
         long countAtStop;
-        try (NodeProcess node = NodeProcess.start(installation, "restarter", home, "--deploy", descriptor.toString())) {
+        String port = String.valueOf(MosquittoBroker.freePort());
+        try (NodeProcess node = NodeProcess.start(installation, "restarter", home, "--port", port, "--deploy", descriptor.toString())) {
             node.awaitStarted();
             node.await("the counter to reach 5", Duration.ofSeconds(60), () -> count(state) >= 5);
 
@@ -79,7 +81,7 @@ public class LauncherIT {
             countAtStop = count(state);
         }
 
-        try (NodeProcess node = NodeProcess.start(installation, "restarter", home)) {
+        try (NodeProcess node = NodeProcess.start(installation, "restarter", home, "--port", port)) {
             node.awaitStarted();
             assertTrue(node.console(), node.console().contains("Node restarter: restored 1 agents (1 to run)"));
             node.await("counting on from " + countAtStop, Duration.ofSeconds(60), () -> count(state) > countAtStop + 2);
@@ -91,9 +93,10 @@ public class LauncherIT {
 
     @Test
     public void twoNodesRunSideBySideFromOneInstallation() throws Exception {
-        try (NodeProcess first = NodeProcess.start(installation, "side-a", home("side-a"),
+        String port = String.valueOf(MosquittoBroker.freePort());
+        try (NodeProcess first = NodeProcess.start(installation, "side-a", home("side-a"), "--port", port,
                 "--deploy", "examples/temperature-sensor.agent.json");
-             NodeProcess second = NodeProcess.start(installation, "side-b", home("side-b"),
+             NodeProcess second = NodeProcess.start(installation, "side-b", home("side-b"), "--broker", "127.0.0.1:" + port,
                 "--deploy", "examples/counter.agent.json")) {
             first.awaitStarted();
             second.awaitStarted();

@@ -25,6 +25,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AgentState;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.SpawnConfig;
 
 /** The features repository on a stock Karaf 4.4, not only in our assembly. */
@@ -35,9 +36,13 @@ public class StockKarafIT {
     @Inject
     private AgentManager agents;
 
+    @Inject
+    private FleetLink fleet;
+
     @Configuration
     public Option[] config() {
         String version = System.getProperty("flotilla.version");
+        String port = String.valueOf(FlotillaTestSupport.freePort());
         return new Option[] {
             karafDistributionConfiguration()
                     .frameworkUrl(maven("org.apache.karaf", "apache-karaf").type("tar.gz").version("4.4.10"))
@@ -52,8 +57,10 @@ public class StockKarafIT {
             // Stock Karaf boots the management feature; move its RMI ports off the defaults.
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "0"),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "0"),
+            editConfigurationFilePut("etc/io.flotilla.broker.cfg", "port", port),
+            editConfigurationFilePut("etc/io.flotilla.mqtt.cfg", "broker.port", port),
             features(maven("io.flotilla", "flotilla-features").classifier("features").type("xml").version(version),
-                    "flotilla", "flotilla-examples"),
+                    "flotilla", "flotilla-broker", "flotilla-examples"),
         };
     }
 
@@ -70,5 +77,14 @@ public class StockKarafIT {
 
         assertTrue(String.valueOf(reply), "hello from stock Karaf".equals(reply));
         assertTrue(agents.find("stock-echo").map(AgentInfo::state).orElse(null) == AgentState.RUNNING);
+    }
+
+    @Test
+    public void theNodeJoinsItsEmbeddedBroker() throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!fleet.isConnected() && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertTrue("connected to " + fleet.broker(), fleet.isConnected());
     }
 }

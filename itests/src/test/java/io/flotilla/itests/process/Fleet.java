@@ -45,16 +45,22 @@ public final class Fleet implements AutoCloseable {
         MosquittoBroker mosquitto = kind == BrokerKind.MOSQUITTO ? MosquittoBroker.start(work.resolve("mosquitto")) : null;
         int port = mosquitto != null ? mosquitto.port() : MosquittoBroker.freePort();
         Fleet fleet = new Fleet(kind, installation, work, mosquitto, port);
-        for (String name : names) {
-            fleet.startNode(name);
-        }
-        try (MqttProbe probe = new MqttProbe(fleet.brokerUrl())) {
-            probe.subscribe("nodes/+/status");
+        try {
             for (String name : names) {
-                probe.awaitJson("nodes/" + name + "/status", "status", "online", NodeProcess.BOOT_LIMIT);
+                fleet.startNode(name);
             }
+            fleet.awaitBroker();
+            try (MqttProbe probe = new MqttProbe(fleet.brokerUrl())) {
+                probe.subscribe("nodes/+/status");
+                for (String name : names) {
+                    probe.awaitJson("nodes/" + name + "/status", "status", "online", NodeProcess.BOOT_LIMIT);
+                }
+            }
+            return fleet;
+        } catch (Exception | AssertionError e) {
+            fleet.close(); // no node outlives a failed start
+            throw e;
         }
-        return fleet;
     }
 
     public String brokerUrl() {
@@ -99,6 +105,27 @@ public final class Fleet implements AutoCloseable {
             NodeProcess hosting = nodes.get(host);
             hosting.stop();
             startNode(host).awaitStarted();
+            awaitBroker();
+        }
+    }
+
+    /** Waits until the broker accepts connections (the embedded one starts with its node). */
+    public void awaitBroker() throws InterruptedException {
+        long end = System.nanoTime() + NodeProcess.BOOT_LIMIT.toNanos();
+        while (!accepts()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no broker on " + brokerUrl() + " after " + NodeProcess.BOOT_LIMIT.toSeconds() + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private boolean accepts() {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

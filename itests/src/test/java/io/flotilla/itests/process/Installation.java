@@ -27,7 +27,8 @@ public final class Installation {
             throw new IOException("could not unpack " + archive + ": " + new String(tar.getInputStream().readAllBytes()));
         }
         try (var entries = Files.list(into)) {
-            return new Installation(entries.findFirst().orElseThrow(() -> new IOException(archive + " is empty")));
+            return new Installation(entries.filter(p -> p.getFileName().toString().startsWith("flotilla-assembly-"))
+                    .findFirst().orElseThrow(() -> new IOException(archive + " holds no flotilla-assembly-* folder")));
         }
     }
 

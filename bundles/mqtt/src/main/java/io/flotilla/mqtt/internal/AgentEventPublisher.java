@@ -74,7 +74,7 @@ public final class AgentEventPublisher implements AgentEventListener {
         payload.put("name", event.agent());
         payload.put("node", event.node());
         payload.put("type", event.type());
-        payload.put("timestamp", event.timestamp().toEpochMilli() / 1000.0);
+        payload.put("timestamp", Wire.seconds(event.timestamp()));
         return payload;
     }
 
@@ -89,7 +89,7 @@ public final class AgentEventPublisher implements AgentEventListener {
     }
 
     /** The periodic form, from the agent list. */
-    static Map<String, Object> heartbeat(AgentInfo agent, double timestamp) {
+    static Map<String, Object> heartbeat(AgentInfo agent, Object timestamp) {
         Map<String, Object> beat = new LinkedHashMap<>();
         beat.put("actor_id", agent.actorId());
         beat.put("name", agent.name());

@@ -52,6 +52,7 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     private static final int QOS = 1;
+    private static final Duration STARTUP_GRACE = Duration.ofSeconds(10);
 
     /** Where the connection is. */
     enum State { CONNECTING, CONNECTED, DISCONNECTED, STOPPED }
@@ -70,6 +71,7 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
 
     private volatile State state = State.DISCONNECTED;
     private volatile long incarnation;
+    private final long quietUntil;
     // Touched only on the loop thread.
     private int failures;
     private String lastFailure;
@@ -97,6 +99,7 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
         this.settings = settings;
         this.topics = new Topics(settings.topicPrefix(), nodeName);
         this.wire = new Wire(clock);
+        this.quietUntil = clock.millis() + STARTUP_GRACE.toMillis();
         this.socketFactory = settings.socketFactory();
         this.client = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), new MemoryPersistence());
         client.setCallback(this);
@@ -204,7 +207,10 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
         failures++;
         Duration delay = backoff();
         String reason = describe(failure);
-        if (!reason.equals(lastFailure)) {
+        if (clock.millis() < quietUntil) {
+            // At boot the node's own broker may still be starting: not worth a warning yet.
+            LOG.info("Broker at {} not reachable yet ({}); retrying", settings.broker(), reason);
+        } else if (!reason.equals(lastFailure)) {
             LOG.warn("Cannot connect to the broker at {}: {}. Retrying, at most {} s apart", settings.broker(), reason,
                     settings.reconnectMax().toMillis() / 1000.0);
             lastFailure = reason;

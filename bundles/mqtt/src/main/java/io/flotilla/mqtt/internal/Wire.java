@@ -1,8 +1,10 @@
 package io.flotilla.mqtt.internal;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -31,9 +33,18 @@ final class Wire {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    /** Seconds since the epoch, e.g. 1795292806.717. */
-    double now() {
-        return clock.millis() / 1000.0;
+    /** Seconds since the epoch, e.g. 1795292806.717 (a decimal, so JSON shows it plainly). */
+    BigDecimal now() {
+        return seconds(clock.millis());
+    }
+
+    /** The same for a given instant. */
+    static BigDecimal seconds(Instant instant) {
+        return seconds(instant.toEpochMilli());
+    }
+
+    private static BigDecimal seconds(long epochMillis) {
+        return BigDecimal.valueOf(epochMillis, 3);
     }
 
     byte[] encode(Object payload) {

@@ -75,6 +75,9 @@ public final class MosquittoBroker implements AutoCloseable {
         Path config = directory.resolve("mosquitto.conf");
         Files.writeString(config, String.join("\n",
                 "listener " + port + " 127.0.0.1",
+                // Started as root, Mosquitto would switch to user mosquitto, who cannot write the
+                // persistence and log files of this directory: sessions would not survive a restart.
+                "user root",
                 "allow_anonymous true",
                 "set_tcp_nodelay true",
                 "persistence true",

@@ -40,9 +40,21 @@ public final class MqttProbe implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
     public MqttProbe(String brokerUrl) throws MqttException {
-        client = new MqttClient(brokerUrl, "probe-" + UUID.randomUUID(), new MemoryPersistence());
+        this(brokerUrl, "probe-" + UUID.randomUUID(), true);
+    }
+
+    /**
+     * A probe with a session the broker keeps ({@code cleanSession} false): it reconnects by itself
+     * and gets what was published for it while the broker or the probe was away.
+     */
+    public static MqttProbe persistent(String brokerUrl, String clientId) throws MqttException {
+        return new MqttProbe(brokerUrl, clientId, false);
+    }
+
+    private MqttProbe(String brokerUrl, String clientId, boolean cleanSession) throws MqttException {
+        client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
+        options.setCleanSession(cleanSession);
         options.setAutomaticReconnect(true);
         options.setMaxInflight(10000);
         options.setConnectionTimeout(10);

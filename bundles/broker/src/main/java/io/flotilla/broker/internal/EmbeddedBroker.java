@@ -1,0 +1,159 @@
+package io.flotilla.broker.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.protocol.ProtocolManagerFactory;
+import org.apache.activemq.artemis.utils.critical.CriticalAnalyzerPolicy;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's own MQTT broker: ActiveMQ Artemis with only an MQTT acceptor, configured here rather
+ * than in an artemis.xml. Chosen by measurement over Moquette 0.17, whose Last Will is not kept
+ * retained (presence depends on it) and whose store does not survive a crash. It does not start
+ * when the node is told to join another broker, nor when its port is taken.
+ */
+@Component(immediate = true, configurationPid = BrokerConfig.PID)
+@Designate(ocd = BrokerConfig.class)
+public final class EmbeddedBroker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final ActiveMQServer server;
+
+    @Activate
+    public EmbeddedBroker(BundleContext context, BrokerConfig config,
+            @Reference(target = "(component.name=org.apache.activemq.artemis.core.protocol.mqtt.MQTTProtocolManagerFactory)")
+            ProtocolManagerFactory<?> mqtt) throws Exception {
+        this.server = start(context, config, mqtt, System::getenv);
+    }
+
+    private static ActiveMQServer start(BundleContext context, BrokerConfig config, ProtocolManagerFactory<?> mqtt,
+            UnaryOperator<String> environment) throws Exception {
+        String joining = firstSet(environment.apply("FLOTILLA_BROKER"), environment.apply("AGENTFLOW_BROKER"));
+        if (joining != null) {
+            LOG.info("No embedded broker: this node joins the broker at {}", joining);
+            return null;
+        }
+        if (!config.enabled()) {
+            LOG.info("No embedded broker: disabled in {}.cfg", BrokerConfig.PID);
+            return null;
+        }
+        int port = port(config, environment);
+        String host = config.host();
+        String taken = portProblem(host, port);
+        if (taken != null) {
+            LOG.error("The embedded broker cannot listen on {}:{}: {}. Another broker may run there; this node "
+                    + "will keep trying to join whatever answers on that port. Start the node with --port N for a "
+                    + "broker of its own, or with --broker HOST:PORT to join another one", host, port, taken);
+            return null;
+        }
+        ActiveMQServer started = new ActiveMQServerImpl(configuration(context, config, host, port));
+        started.addProtocolManagerFactory(mqtt);
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(EmbeddedBroker.class.getClassLoader());
+        try {
+            started.start();
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+        LOG.info("Embedded MQTT broker listening on {}:{} (persistence {})", host, port,
+                config.persistence() ? "on" : "off");
+        return started;
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        if (server != null) {
+            server.stop();
+            LOG.info("Embedded MQTT broker stopped");
+        }
+    }
+
+    private static Configuration configuration(BundleContext context, BrokerConfig config, String host, int port)
+            throws Exception {
+        Path data = config.data_dir().isBlank()
+                ? Path.of(context.getProperty("karaf.data") != null ? context.getProperty("karaf.data") : "data", "flotilla", "broker")
+                : Path.of(config.data_dir());
+        ConfigurationImpl configuration = new ConfigurationImpl();
+        configuration.setName("flotilla");
+        configuration.setSecurityEnabled(false);
+        configuration.setJMXManagementEnabled(false);
+        configuration.setPersistenceEnabled(config.persistence());
+        configuration.setJournalType(JournalType.NIO);
+        configuration.setJournalDatasync(true);
+        configuration.setJournalFileSize(1024 * 1024);
+        configuration.setJournalMinFiles(2);
+        configuration.setJournalDirectory(data.resolve("journal").toString());
+        configuration.setBindingsDirectory(data.resolve("bindings").toString());
+        configuration.setPagingDirectory(data.resolve("paging").toString());
+        configuration.setLargeMessagesDirectory(data.resolve("large-messages").toString());
+        configuration.setGlobalMaxSize(config.max_memory_mb() * 1024L * 1024L);
+        // A slow disk must not halt the whole node (Artemis' default policy kills the JVM).
+        configuration.setCriticalAnalyzerPolicy(CriticalAnalyzerPolicy.LOG);
+        configuration.addAcceptorConfiguration("mqtt",
+                "tcp://" + host + ":" + port + "?protocols=MQTT;useEpoll=false;useKQueue=false;tcpNoDelay=true");
+        configuration.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("DLQ"))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue")));
+        for (String address : new String[] {"DLQ", "ExpiryQueue"}) {
+            configuration.addAddressConfiguration(new CoreAddressConfiguration().setName(address)
+                    .addRoutingType(RoutingType.ANYCAST)
+                    .addQueueConfiguration(QueueConfiguration.of(address).setRoutingType(RoutingType.ANYCAST)));
+        }
+        return configuration;
+    }
+
+    private static int port(BrokerConfig config, UnaryOperator<String> environment) {
+        String override = environment.apply("FLOTILLA_BROKER_PORT");
+        if (override == null || override.isBlank()) {
+            return config.port();
+        }
+        try {
+            return Integer.parseInt(override.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("FLOTILLA_BROKER_PORT '" + override + "' is not a port");
+        }
+    }
+
+    /** Why {@code host:port} cannot be listened on, or null when it can. */
+    private static String portProblem(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String firstSet(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return null;
+    }
+}
