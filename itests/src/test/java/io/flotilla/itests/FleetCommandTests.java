@@ -44,7 +44,7 @@ public abstract class FleetCommandTests {
 
     @Before
     public void watch() throws Exception {
-        probe = fleet.probe("nodes/#", "agents/#", "test/#");
+        probe = fleet.probe("nodes/#", "agents/#", "test/#", "sensors/#");
     }
 
     private Map<String, Object> result(String requestId) {
@@ -95,6 +95,25 @@ public abstract class FleetCommandTests {
         probe.publish("nodes/north/list", "{\"request_id\": \"r-list-2\"}");
         assertFalse(probe.awaitJson("nodes/north/agents", "request_id", "r-list-2", LIMIT).get("agents").toString()
                 .contains("mq-counter"));
+    }
+
+    @Test
+    public void agentsPublishTheirManifestLogsAndAlerts() throws Exception {
+        probe.publish("nodes/north/spawn", spawnJson("mq-hot", "temperature-sensor",
+                "\"poll_interval\": 0.2, \"description\": \"too warm\", \"config\": {\"alert_above\": 0}", "r-hot"));
+        String actorId = (String) result("r-hot").get("actor_id");
+
+        Map<String, Object> manifest = probe.await("agents/" + actorId + "/manifest", s -> true, LIMIT).json();
+        assertEquals("temperature-sensor", manifest.get("type"));
+        assertEquals("too warm", manifest.get("description"));
+        assertEquals(0.2, ((Number) manifest.get("poll_interval")).doubleValue(), 1e-9);
+        assertTrue(manifest.toString(), manifest.get("provider").toString().startsWith("flotilla-examples/"));
+        Map<String, Object> alert = probe.await("agents/" + actorId + "/alert", s -> true, LIMIT).json();
+        assertEquals("warning", alert.get("severity"));
+        assertTrue(alert.toString(), alert.get("message").toString().contains("is above 0.0C"));
+        probe.await("agents/" + actorId + "/logs", s -> s.json().get("message").toString().startsWith("Temperature: "), LIMIT);
+        probe.await("sensors/temperature", s -> "north".equals(s.json().get("node")), LIMIT);
+        probe.publish("nodes/north/stop", "{\"name\": \"mq-hot\", \"delete\": true}");
     }
 
     @Test

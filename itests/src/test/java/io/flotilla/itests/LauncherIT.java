@@ -111,6 +111,19 @@ public class LauncherIT {
         }
     }
 
+    @Test
+    public void aTakenBrokerPortIsReportedAndTheNodeKeepsRunning() throws Exception {
+        try (java.net.ServerSocket squatter = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             NodeProcess node = NodeProcess.start(installation, "crowded", home("crowded"),
+                     "--port", String.valueOf(squatter.getLocalPort()))) {
+            node.awaitStarted();
+            node.awaitConsole("The embedded broker cannot listen on 127.0.0.1:" + squatter.getLocalPort(),
+                    Duration.ofSeconds(30));
+            assertTrue("the node runs on", node.isAlive());
+            node.stop();
+        }
+    }
+
     private static long count(Path stateFile) {
         try {
             if (!Files.exists(stateFile)) {
