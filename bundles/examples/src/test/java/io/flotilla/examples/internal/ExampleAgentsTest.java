@@ -1,5 +1,6 @@
 package io.flotilla.examples.internal;
 
+import static io.flotilla.core.internal.selftest.Sandbox.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,15 +38,6 @@ class ExampleAgentsTest {
         sandbox.close();
     }
 
-    private static Map<String, Object> agent(String name, String type, Object... fields) {
-        Map<String, Object> doc = new HashMap<>();
-        doc.put("name", name);
-        doc.put("type", type);
-        for (int i = 0; i < fields.length; i += 2) {
-            doc.put((String) fields[i], fields[i + 1]);
-        }
-        return doc;
-    }
 
     private Object ask(String agent, Object payload) {
         var reply = sandbox.system().ask(agent, payload, Duration.ofSeconds(5)).toCompletableFuture();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -106,6 +107,22 @@ public final class Sandbox implements AutoCloseable {
     public void removeType(AgentFactory factory) {
         system.removeType(factory);
         time.runReady();
+    }
+
+    /** A spawn document: name, type, then field/value pairs ({@code "poll_interval", 1}). */
+    public static Map<String, Object> agent(String name, String type, Object... fields) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("name", name);
+        document.put("type", type);
+        for (int i = 0; i < fields.length; i += 2) {
+            document.put((String) fields[i], fields[i + 1]);
+        }
+        return document;
+    }
+
+    /** An agent type whose instances come from {@code agents}, for systems built without a sandbox. */
+    public static AgentFactory factory(String type, Supplier<? extends Agent> agents) {
+        return new SandboxFactory(type, agents, 0);
     }
 
     public SpawnResult spawn(Map<String, ?> document) {

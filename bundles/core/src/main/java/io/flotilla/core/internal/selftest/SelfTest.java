@@ -79,15 +79,6 @@ public final class SelfTest {
         }
     }
 
-    private static Map<String, Object> agent(String name, String type, Object... fields) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("name", name);
-        doc.put("type", type);
-        for (int i = 0; i < fields.length; i += 2) {
-            doc.put((String) fields[i], fields[i + 1]);
-        }
-        return doc;
-    }
 
     private static Script alwaysFailing(Sandbox sandbox) {
         return sandbox.script().onProcess((ctx, call) -> {
@@ -99,7 +90,7 @@ public final class SelfTest {
         try (Sandbox sandbox = Sandbox.create()) {
             Script stable = sandbox.script();
             sandbox.addType("stable", stable);
-            sandbox.spawn(agent("stable", "stable", "poll_interval", 5));
+            sandbox.spawn(Sandbox.agent("stable", "stable", "poll_interval", 5));
             sandbox.advanceSeconds(60);
             expect(sandbox.state("stable") == AgentState.RUNNING, "running after 60 s, was " + sandbox.state("stable"));
             expect(stable.processes.get() == 13, "13 process() calls in 60 s, was " + stable.processes.get());
@@ -111,7 +102,7 @@ public final class SelfTest {
         try (Sandbox sandbox = Sandbox.create()) {
             Script failing = alwaysFailing(sandbox);
             sandbox.addType("failing", failing);
-            sandbox.spawn(agent("crash", "failing", "poll_interval", 1));
+            sandbox.spawn(Sandbox.agent("crash", "failing", "poll_interval", 1));
             sandbox.advanceSeconds(4);
             expect(sandbox.state("crash") == AgentState.RESTARTING, "restarting after 5 failures, was " + sandbox.state("crash"));
             sandbox.advanceSeconds(3);
@@ -124,7 +115,7 @@ public final class SelfTest {
         try (Sandbox sandbox = Sandbox.create()) {
             Script failing = alwaysFailing(sandbox);
             sandbox.addType("failing", failing);
-            sandbox.spawn(agent("backoff", "failing", "poll_interval", 0.001, "max_restarts", 6));
+            sandbox.spawn(Sandbox.agent("backoff", "failing", "poll_interval", 0.001, "max_restarts", 6));
             sandbox.advanceSeconds(300);
             List<Long> gaps = new ArrayList<>();
             for (int i = 1; i < failing.setupTimes.size(); i++) {
@@ -138,7 +129,7 @@ public final class SelfTest {
         try (Sandbox sandbox = Sandbox.create()) {
             Script failing = alwaysFailing(sandbox);
             sandbox.addType("failing", failing);
-            sandbox.spawn(agent("budget", "failing", "poll_interval", 0.001));
+            sandbox.spawn(Sandbox.agent("budget", "failing", "poll_interval", 0.001));
             sandbox.advanceSeconds(600);
             expect(sandbox.state("budget") == AgentState.FAILED, "failed, was " + sandbox.state("budget"));
             expect(failing.setups.get() == 6, "first run and 5 restarts, was " + failing.setups.get());
@@ -151,7 +142,7 @@ public final class SelfTest {
         try (Sandbox sandbox = Sandbox.create()) {
             Script stable = sandbox.script();
             sandbox.addType("stable", stable);
-            sandbox.spawn(agent("stopme", "stable", "poll_interval", 1));
+            sandbox.spawn(Sandbox.agent("stopme", "stable", "poll_interval", 1));
             sandbox.stop("stopme");
             sandbox.advanceSeconds(600);
             expect(sandbox.state("stopme") == AgentState.STOPPED, "stopped, was " + sandbox.state("stopme"));
@@ -167,7 +158,7 @@ public final class SelfTest {
                 }
             });
             sandbox.addType("flaky", flaky);
-            sandbox.spawn(agent("credit", "flaky", "poll_interval", 1));
+            sandbox.spawn(Sandbox.agent("credit", "flaky", "poll_interval", 1));
             sandbox.advanceSeconds(7);
             expect(sandbox.agent("credit").restartCount() == 1, "restart_count 1 after the crash");
             sandbox.advanceSeconds(10);
@@ -178,7 +169,7 @@ public final class SelfTest {
 
     private void unresolvableType() {
         try (Sandbox sandbox = Sandbox.create()) {
-            sandbox.spawn(agent("ghost", "no-such-type"));
+            sandbox.spawn(Sandbox.agent("ghost", "no-such-type"));
             expect(sandbox.state("ghost") == AgentState.FAILED, "failed at once, was " + sandbox.state("ghost"));
             expect(sandbox.errors("ghost").get(0).message().contains("no-such-type"), "the error names the type");
         }
@@ -190,7 +181,7 @@ public final class SelfTest {
                 throw new IllegalStateException("broken setup");
             });
             sandbox.addType("broken", broken);
-            sandbox.spawn(agent("broken", "broken"));
+            sandbox.spawn(Sandbox.agent("broken", "broken"));
             sandbox.advanceSeconds(600);
             expect(sandbox.state("broken") == AgentState.FAILED, "failed, was " + sandbox.state("broken"));
             expect(broken.setups.get() == 1, "never retried, setups " + broken.setups.get());
@@ -202,7 +193,7 @@ public final class SelfTest {
         try {
             try (Sandbox before = Sandbox.over(data)) {
                 before.addType("counter", counting(before));
-                before.spawn(agent("counter", "counter", "poll_interval", 1));
+                before.spawn(Sandbox.agent("counter", "counter", "poll_interval", 1));
                 before.advanceSeconds(2);
             }
             try (Sandbox after = Sandbox.over(data)) {

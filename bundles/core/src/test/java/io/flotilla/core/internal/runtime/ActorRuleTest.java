@@ -29,6 +29,7 @@ import io.flotilla.api.Severity;
 import io.flotilla.core.internal.exec.ElasticDispatcher;
 import io.flotilla.core.internal.exec.TimerScheduler;
 import io.flotilla.core.internal.json.Json;
+import io.flotilla.core.internal.selftest.Sandbox;
 import io.flotilla.core.internal.store.AgentRecordStore;
 import io.flotilla.core.internal.store.StateStore;
 import io.flotilla.runtime.AgentEvent;
@@ -72,51 +73,11 @@ class ActorRuleTest {
     }
 
     private void addType(String type, java.util.function.Supplier<Agent> agents) {
-        system.addType(new AgentFactory() {
-            @Override
-            public String type() {
-                return type;
-            }
-
-            @Override
-            public Agent create() {
-                return agents.get();
-            }
-
-            @Override
-            public void release(Agent agent) {
-            }
-
-            @Override
-            public String provider() {
-                return "test";
-            }
-
-            @Override
-            public boolean autostart() {
-                return false;
-            }
-
-            @Override
-            public int ranking() {
-                return 0;
-            }
-
-            @Override
-            public long order() {
-                return 0;
-            }
-        });
+        system.addType(Sandbox.factory(type, agents));
     }
 
     private void spawn(String name, String type, Object... fields) {
-        Map<String, Object> doc = new HashMap<>();
-        doc.put("name", name);
-        doc.put("type", type);
-        for (int i = 0; i < fields.length; i += 2) {
-            doc.put((String) fields[i], fields[i + 1]);
-        }
-        system.spawn(SpawnConfig.fromMap(doc)).settled().toCompletableFuture().join();
+        system.spawn(SpawnConfig.fromMap(Sandbox.agent(name, type, fields))).settled().toCompletableFuture().join();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

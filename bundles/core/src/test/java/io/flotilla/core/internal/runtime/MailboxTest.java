@@ -1,5 +1,6 @@
 package io.flotilla.core.internal.runtime;
 
+import static io.flotilla.core.internal.selftest.Sandbox.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,15 +35,6 @@ class MailboxTest {
         sandbox.close();
     }
 
-    private static Map<String, Object> agent(String name, String type, Object... fields) {
-        Map<String, Object> doc = new HashMap<>();
-        doc.put("name", name);
-        doc.put("type", type);
-        for (int i = 0; i < fields.length; i += 2) {
-            doc.put((String) fields[i], fields[i + 1]);
-        }
-        return doc;
-    }
 
     private CompletableFuture<Reply> ask(String target, Object payload) {
         CompletionStage<Reply> reply = sandbox.system().ask(target, payload, Duration.ofSeconds(2));

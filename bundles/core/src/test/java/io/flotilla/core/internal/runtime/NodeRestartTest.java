@@ -1,5 +1,6 @@
 package io.flotilla.core.internal.runtime;
 
+import static io.flotilla.core.internal.selftest.Sandbox.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,15 +28,6 @@ class NodeRestartTest {
     @TempDir
     Path data;
 
-    private static Map<String, Object> agent(String name, String type, Object... fields) {
-        Map<String, Object> doc = new HashMap<>();
-        doc.put("name", name);
-        doc.put("type", type);
-        for (int i = 0; i < fields.length; i += 2) {
-            doc.put((String) fields[i], fields[i + 1]);
-        }
-        return doc;
-    }
 
     private static Script counting(Sandbox sandbox) {
         return sandbox.script().onProcess((ctx, call) -> {
