@@ -54,7 +54,7 @@ public abstract class FleetResilienceTests {
     }
 
     @Test
-    public void aRestartedNodeBringsItsAgentsAndTheirStateBack() throws Exception {
+    public void aRestartedNodeBringsItsAgentsTheirStateAndItsViewOfTheFleetBack() throws Exception {
         start("restart", "hub", "west");
         MqttProbe probe = fleet.probe("nodes/#", "agents/#", "test/#");
         probe.publish("nodes/west/spawn", "{\"name\": \"west-counter\", \"type\": \"counter\", \"poll_interval\": 0.1, "
@@ -69,11 +69,18 @@ public abstract class FleetResilienceTests {
         int exit = fleet.node("west").stop();
         assertTrue("exit " + exit, exit == 0 || exit == 143);
         probe.awaitJson("nodes/west/status", "reason", "stopped", LIMIT);
-        fleet.startNode("west").awaitStarted();
+        NodeProcess west = fleet.startNode("west").awaitStarted();
 
         incarnationOnline(probe, "west", firstIncarnation);
         long after = ask(probe, "west-counter", "\"get\"", "after");
         assertTrue("counting on from " + before + ": " + after, after >= before);
+
+        west.awaitConsole("Fleet registry of node west: 2 known nodes, offline until heard from", LIMIT);
+        west.awaitConsole("Fleet: node hub is online", LIMIT);
+        Duration known = Duration.between(west.printedAt("Connected to").orElseThrow(),
+                west.printedAt("Fleet: node hub is online").orElseThrow());
+        System.out.println("The restarted node knew the fleet again " + known.toMillis() + " ms after connecting");
+        assertTrue("the fleet known again " + known.toMillis() + " ms after connecting", known.toMillis() <= 2000);
     }
 
     @Test

@@ -68,7 +68,7 @@ public abstract class FlotillaTestSupport {
         Path fixtures = Path.of(System.getProperty("flotilla.work", "target/work"), "fixtures").toAbsolutePath();
         Fixtures.buildAll(fixtures);
         String brokerPort = String.valueOf(freePort());
-        return new Option[] {
+        Option[] base = new Option[] {
             karafDistributionConfiguration()
                     .frameworkUrl("file:" + System.getProperty("flotilla.assembly"))
                     .unpackDirectory(new File("target/exam"))
@@ -85,7 +85,24 @@ public abstract class FlotillaTestSupport {
             editConfigurationFilePut("etc/io.flotilla.broker.cfg", "port", brokerPort),
             editConfigurationFilePut("etc/io.flotilla.mqtt.cfg", "broker.port", brokerPort),
             systemProperty("flotilla.fixtures").value(fixtures.toString()),
+            systemProperty("flotilla.assembly").value(System.getProperty("flotilla.assembly")),
+            systemProperty("flotilla.work").value(Path.of(System.getProperty("flotilla.work", "target/work")).toAbsolutePath().toString()),
+            systemProperty("flotilla.test.broker.port").value(brokerPort),
         };
+        Option[] extra = extraOptions();
+        Option[] all = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    /** Options a test class adds to the container's. */
+    protected Option[] extraOptions() {
+        return new Option[0];
+    }
+
+    /** The port of the broker the container's node hosts. */
+    protected static int brokerPort() {
+        return Integer.parseInt(System.getProperty("flotilla.test.broker.port"));
     }
 
     protected static int freePort() {

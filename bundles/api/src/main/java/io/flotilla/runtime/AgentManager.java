@@ -63,11 +63,21 @@ public interface AgentManager {
     /** The agent types available on this node now. */
     Set<String> types();
 
-    /** Sends a message to an agent by name, from outside any agent. */
-    void tell(String agent, Object payload);
+    /** Sends a message to an agent by name, here or on another node, from outside any agent. */
+    default void tell(String agent, Object payload) {
+        tellFrom(null, agent, payload);
+    }
 
-    /** Asks an agent by name, from outside any agent; always completes, see {@link io.flotilla.api.AgentContext#ask}. */
-    CompletionStage<Reply> ask(String agent, Object payload, Duration timeout);
+    /** Asks an agent by name, here or on another node; always completes, see {@link io.flotilla.api.AgentContext#ask}. */
+    default CompletionStage<Reply> ask(String agent, Object payload, Duration timeout) {
+        return askFrom(null, agent, payload, timeout);
+    }
+
+    /** {@link #tell} on behalf of {@code sender} (an agent of another node, say), whom the message names. */
+    void tellFrom(String sender, String agent, Object payload);
+
+    /** {@link #ask} on behalf of {@code sender}, whom the message names. */
+    CompletionStage<Reply> askFrom(String sender, String agent, Object payload, Duration timeout);
 
     /** For completers and quick checks. */
     default Optional<AgentInfo> find(String name) {

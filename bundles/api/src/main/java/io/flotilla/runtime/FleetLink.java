@@ -20,6 +20,9 @@ public interface FleetLink {
     /** The broker this node talks to, without credentials, e.g. {@code tcp://10.0.0.5:1883}. */
     String broker();
 
+    /** The fleet's topic layout (with its prefix), seen from this node. */
+    FleetTopics topics();
+
     /**
      * Publishes {@code payload} as JSON (a String is sent as a JSON string, a {@code byte[]} as is) at
      * QoS 1. Never blocks: while disconnected, messages are buffered up to a limit, the oldest dropped first.

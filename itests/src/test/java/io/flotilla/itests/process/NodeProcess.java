@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -145,6 +147,15 @@ public final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             return List.of("could not read " + log + ": " + e);
         }
+    }
+
+    /**
+     * When the node printed the first console line containing {@code text}, as the console's own
+     * time of day ({@code HH:mm:ss.SSS}); empty when no line has it yet.
+     */
+    public Optional<LocalTime> printedAt(String text) {
+        return console().lines().filter(line -> line.contains(text)).findFirst()
+                .map(line -> LocalTime.parse(line.substring(0, line.indexOf(' '))));
     }
 
     /** Waits for the node to end by itself; returns its exit code. */

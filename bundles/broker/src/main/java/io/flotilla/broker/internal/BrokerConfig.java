@@ -22,6 +22,10 @@ public @interface BrokerConfig {
     @AttributeDefinition(description = "Keep sessions and retained messages on disk across restarts")
     boolean persistence() default true;
 
+    @AttributeDefinition(description = "Wait for the disk on every message: survives power loss, costs milliseconds "
+            + "per message; off, messages still reach the disk through the OS and survive a crash of the node")
+    boolean sync_writes() default false;
+
     @AttributeDefinition(description = "Where the broker keeps them; empty means ${karaf.data}/flotilla/broker")
     String data_dir() default "";
 

@@ -31,6 +31,7 @@ class ExampleAgentsTest {
         sandbox.addType("counter", CounterAgent::new);
         sandbox.addType("temperature-sensor", TemperatureSensorAgent::new);
         sandbox.addType("crasher", CrasherAgent::new);
+        sandbox.addType("relay", RelayAgent::new);
     }
 
     @AfterEach
@@ -51,6 +52,19 @@ class ExampleAgentsTest {
         Map<String, Object> payload = Map.of("text", "hello", "n", List.of(1, 2));
         assertEquals(payload, ask("e", payload));
         assertEquals("plain", ask("e", "plain"));
+    }
+
+    @Test
+    void relayAsksItsTargetAndRepliesWithItsAnswer() {
+        sandbox.spawn(agent("c", "counter", "poll_interval", 0));
+        sandbox.spawn(agent("r", "relay", "config", Map.of("target", "c")));
+        assertEquals(5L, ask("r", Map.of("add", 5)));
+    }
+
+    @Test
+    void relayWithoutATargetFailsAtSetup() {
+        sandbox.spawn(agent("r", "relay"));
+        assertEquals(AgentState.FAILED, sandbox.state("r"));
     }
 
     @Test

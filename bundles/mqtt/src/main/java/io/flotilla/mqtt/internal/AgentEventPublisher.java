@@ -12,6 +12,7 @@ import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AgentState;
 import io.flotilla.runtime.AgentEvent;
 import io.flotilla.runtime.AgentEventListener;
+import io.flotilla.runtime.FleetTopics;
 
 /**
  * What happens to agents, on the fleet broker: a heartbeat on every state change
@@ -23,7 +24,7 @@ import io.flotilla.runtime.AgentEventListener;
 public final class AgentEventPublisher implements AgentEventListener {
 
     private final FleetConnection fleet;
-    private final Topics topics;
+    private final FleetTopics topics;
     private final Wire wire = new Wire(Clock.systemUTC());
 
     @Activate

@@ -35,10 +35,11 @@ import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnConfigReader;
 import io.flotilla.runtime.SpawnResult;
+import io.flotilla.runtime.FleetTopics;
 
 /**
- * The node's command topics: {@code nodes/{n}/spawn}, {@code stop}, {@code stop_all}, {@code list}
- * and {@code desired_state}. Commands run one at a time, in arrival order, on a thread of their own:
+ * The node's command topics: {@code nodes/{n}/spawn}, {@code stop}, {@code stop_all}, {@code list},
+ * {@code desired_state} and {@code ping}. Commands run one at a time, in arrival order, on a thread of their own:
  * the MQTT delivery thread only hands them over. A command carrying {@code request_id} or
  * {@code reply_to} gets exactly one result; a replayed {@code request_id} runs once; whatever fails
  * is also reported on {@code nodes/{n}/errors}; a retained command is cleared once handled.
@@ -47,13 +48,13 @@ import io.flotilla.runtime.SpawnResult;
 public final class ControlPlane {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
-    private static final List<String> COMMANDS = List.of("spawn", "stop", "stop_all", "list", "desired_state");
+    private static final List<String> COMMANDS = List.of("spawn", "stop", "stop_all", "list", "desired_state", "ping");
 
     private final BundleContext context;
     private final FleetConnection fleet;
     private final AgentManager agents;
     private final SpawnConfigReader reader;
-    private final Topics topics;
+    private final FleetTopics topics;
     private final Wire wire = new Wire(Clock.systemUTC());
     private final RecentRequests recent = new RecentRequests(4096);
     private final DesiredState desired;
@@ -138,6 +139,7 @@ public final class ControlPlane {
                 case "stop_all" -> stopAll(command);
                 case "list" -> list(command);
                 case "desired_state" -> desiredState(command);
+                case "ping" -> result(command, true, Map.of("pong", true), null);
                 default -> throw new IllegalStateException("no handler for " + kind);
             }
         } catch (InvalidSpawnConfigException e) {

@@ -3,6 +3,7 @@ package io.flotilla.mqtt.internal;
 import io.flotilla.api.Subscription;
 import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetMessageHandler;
+import io.flotilla.runtime.FleetTopics;
 
 /** The fleet link as this bundle's components see it: with connection events and the topic layout. */
 interface FleetConnection extends FleetLink {
@@ -27,7 +28,7 @@ interface FleetConnection extends FleetLink {
 
     void removeListener(Listener listener);
 
-    Topics topics();
+    FleetTopics topics();
 
     /** Largest command payload accepted, in bytes. */
     int maxCommandBytes();

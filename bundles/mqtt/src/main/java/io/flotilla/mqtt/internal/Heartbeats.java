@@ -25,6 +25,7 @@ import io.flotilla.api.AgentInfo;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.AtomicFiles;
 import io.flotilla.runtime.NodeIdentity;
+import io.flotilla.runtime.FleetTopics;
 
 /**
  * The node's heartbeat on {@code nodes/{n}/heartbeat} and every agent's on {@code agents/{id}/heartbeat},
@@ -38,7 +39,7 @@ public final class Heartbeats implements FleetConnection.Listener {
     private final FleetConnection fleet;
     private final AgentManager agents;
     private final NodeIdentity node;
-    private final Topics topics;
+    private final FleetTopics topics;
     private final Wire wire = new Wire(Clock.systemUTC());
     private final String nodeId;
     private final double interval;

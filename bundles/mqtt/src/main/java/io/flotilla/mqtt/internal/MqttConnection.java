@@ -38,6 +38,7 @@ import io.flotilla.api.Subscription;
 import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetMessageHandler;
 import io.flotilla.runtime.NodeIdentity;
+import io.flotilla.runtime.FleetTopics;
 
 /**
  * The node's one MQTT client. A stable client id with clean session off, so the broker keeps this
@@ -58,7 +59,7 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
     enum State { CONNECTING, CONNECTED, DISCONNECTED, STOPPED }
 
     private final MqttSettings settings;
-    private final Topics topics;
+    private final FleetTopics topics;
     private final Wire wire;
     private final Clock clock = Clock.systemUTC();
     private final MqttAsyncClient client;
@@ -97,7 +98,7 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
 
     MqttConnection(MqttSettings settings, String nodeName) throws Exception {
         this.settings = settings;
-        this.topics = new Topics(settings.topicPrefix(), nodeName);
+        this.topics = new FleetTopics(settings.topicPrefix(), nodeName);
         this.wire = new Wire(clock);
         this.quietUntil = clock.millis() + STARTUP_GRACE.toMillis();
         this.socketFactory = settings.socketFactory();
@@ -522,7 +523,7 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
     }
 
     @Override
-    public Topics topics() {
+    public FleetTopics topics() {
         return topics;
     }
 

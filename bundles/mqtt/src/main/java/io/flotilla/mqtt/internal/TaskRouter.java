@@ -17,6 +17,7 @@ import io.flotilla.api.AskException;
 import io.flotilla.api.Severity;
 import io.flotilla.api.Subscription;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.FleetTopics;
 
 /**
  * Tasks addressed by name, {@code agents/by-name/{name}/task}: the node that holds {@code name}
@@ -32,7 +33,7 @@ public final class TaskRouter {
 
     private final FleetConnection fleet;
     private final AgentManager agents;
-    private final Topics topics;
+    private final FleetTopics topics;
     private final Wire wire = new Wire(Clock.systemUTC());
     private final Subscription subscription;
 
@@ -64,6 +65,7 @@ public final class TaskRouter {
         String replyTo = null;
         Map<String, Object> correlation = new LinkedHashMap<>();
         Duration timeout = DEFAULT_TIMEOUT;
+        String sender = null;
         if (message instanceof Map<?, ?> envelope && envelope.containsKey("payload")) {
             body = envelope.get("payload");
             replyTo = envelope.get("_reply_topic") instanceof String text && !text.isBlank() ? text : null;
@@ -72,16 +74,17 @@ public final class TaskRouter {
                     correlation.put(key, envelope.get(key));
                 }
             }
+            sender = envelope.get("_sender") instanceof String from ? from : null;
             if (envelope.get("_timeout") instanceof Number seconds && seconds.doubleValue() > 0) {
                 timeout = Duration.ofMillis(Math.round(seconds.doubleValue() * 1000));
             }
         }
         if (replyTo == null) {
-            agents.tell(name, body);
+            agents.tellFrom(sender, name, body);
             return;
         }
         String reply = replyTo;
-        agents.ask(name, body, timeout).whenComplete((answer, failure) -> {
+        agents.askFrom(sender, name, body, timeout).whenComplete((answer, failure) -> {
             Map<String, Object> response = new LinkedHashMap<>(correlation);
             response.put("agent", name);
             response.put("node", topics.node());

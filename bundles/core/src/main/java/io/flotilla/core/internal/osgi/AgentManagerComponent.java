@@ -38,6 +38,8 @@ import io.flotilla.runtime.AgentDetails;
 import io.flotilla.runtime.AgentEventListener;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.FleetLink;
+import io.flotilla.runtime.FleetRegistry;
+import io.flotilla.runtime.RemoteMessaging;
 import io.flotilla.runtime.LogEntry;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
@@ -59,6 +61,8 @@ public final class AgentManagerComponent implements AgentManager {
     private final Map<ServiceReference<Agent>, ServiceAgentFactory> types = new ConcurrentHashMap<>();
     private final Json json = new Json();
     private volatile FleetLink fleet;
+    private volatile RemoteMessaging remote;
+    private volatile FleetRegistry registry;
     private volatile boolean active = true;
 
     @Activate
@@ -115,6 +119,34 @@ public final class AgentManagerComponent implements AgentManager {
         if (fleet == link) {
             fleet = null;
             system.usePubSub(null);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRemote(RemoteMessaging messaging) {
+        remote = messaging;
+        system.useRemote(messaging);
+    }
+
+    void unbindRemote(RemoteMessaging messaging) {
+        if (remote == messaging) {
+            remote = null;
+            system.useRemote(null);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRegistry(FleetRegistry view) {
+        registry = view;
+        system.useFleetView(view::nodes);
+    }
+
+    void unbindRegistry(FleetRegistry view) {
+        if (registry == view) {
+            registry = null;
+            system.useFleetView(null);
         }
     }
 
@@ -178,12 +210,12 @@ public final class AgentManagerComponent implements AgentManager {
     }
 
     @Override
-    public void tell(String agent, Object payload) {
-        system.tell(agent, payload);
+    public void tellFrom(String sender, String agent, Object payload) {
+        system.tellFrom(sender, agent, payload);
     }
 
     @Override
-    public CompletionStage<Reply> ask(String agent, Object payload, Duration timeout) {
-        return system.ask(agent, payload, timeout);
+    public CompletionStage<Reply> askFrom(String sender, String agent, Object payload, Duration timeout) {
+        return system.askFrom(sender, agent, payload, timeout);
     }
 }

@@ -43,6 +43,14 @@ public final class NodeIdentityComponent implements NodeIdentity {
         this.name = chooseName(config.node_name(), environment);
         this.facts = detectFacts();
         List<String> all = new ArrayList<>(Settings.list(config.capabilities()));
+        String fromEnvironment = environment.apply("FLOTILLA_CAPABILITIES");
+        if (fromEnvironment != null) {
+            for (String capability : Settings.list(new String[] {fromEnvironment})) {
+                if (!all.contains(capability)) {
+                    all.add(capability);
+                }
+            }
+        }
         facts.forEach((key, value) -> all.add(key + "=" + value));
         this.capabilities = List.copyOf(all);
         LOG.info("Node {} with capabilities {}", name, capabilities);

@@ -36,6 +36,7 @@ import io.flotilla.runtime.AgentEventListener;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.InvalidSpawnConfigException;
 import io.flotilla.runtime.LogEntry;
+import io.flotilla.runtime.RemoteMessaging;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnResult;
 
@@ -58,6 +59,7 @@ public final class AgentSystem implements AgentManager {
     private final PubSub localBus = new LocalBus();
     private final RoutingPubSub pubSub = new RoutingPubSub(localBus);
     private volatile Supplier<List<NodeInfo>> fleetView = List::of;
+    private volatile RemoteMessaging remote;
     private boolean restored;
 
     public AgentSystem(RuntimeEnvironment env) {
@@ -342,31 +344,41 @@ public final class AgentSystem implements AgentManager {
     }
 
     @Override
-    public void tell(String agent, Object payload) {
-        tell(null, agent, payload);
+    public void tellFrom(String sender, String agent, Object payload) {
+        tell(sender, agent, payload);
     }
 
     @Override
-    public CompletionStage<Reply> ask(String agent, Object payload, Duration timeout) {
-        return ask(null, agent, payload, timeout);
+    public CompletionStage<Reply> askFrom(String sender, String agent, Object payload, Duration timeout) {
+        return ask(sender, agent, payload, timeout);
     }
 
     // ---------------------------------------------------------------- messaging
 
+    /** A local agent gets the message in its mailbox; any other name goes to the fleet, if there is one. */
     void tell(String sender, String target, Object payload) {
         AgentCell cell = cells.get(target);
-        if (cell == null) {
-            LOG.debug("Message from {} to unknown agent {} dropped", sender, target);
+        if (cell != null) {
+            cell.enqueue(Envelope.task(payload, sender, null));
             return;
         }
-        cell.enqueue(Envelope.task(payload, sender, null));
+        RemoteMessaging fleet = remote;
+        if (fleet != null) {
+            fleet.tell(sender, target, payload);
+        } else {
+            LOG.debug("Message from {} to unknown agent {} dropped", sender, target);
+        }
     }
 
     CompletionStage<Reply> ask(String sender, String target, Object payload, Duration timeout) {
         AgentCell cell = cells.get(target);
         if (cell == null) {
+            RemoteMessaging fleet = remote;
+            if (fleet != null) {
+                return fleet.ask(sender, target, payload, timeout);
+            }
             return CompletableFuture.failedFuture(new AskException(AskException.Reason.NO_SUCH_AGENT, target,
-                    "no agent named " + target + " on node " + env.nodeName()));
+                    "no agent named " + target + " on node " + env.nodeName() + ", which has no fleet connection"));
         }
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         Cancellable timer = env.scheduler().schedule(timeout, () -> reply.completeExceptionally(new AskException(
@@ -387,6 +399,11 @@ public final class AgentSystem implements AgentManager {
     /** Sends agents' publications and subscriptions to the fleet broker; null returns to this node alone. */
     public void usePubSub(PubSub fleet) {
         pubSub.use(fleet == null ? localBus : fleet);
+    }
+
+    /** Where messages to names this node does not hold go; null: nowhere. */
+    public void useRemote(RemoteMessaging fleet) {
+        remote = fleet;
     }
 
     public void useFleetView(Supplier<List<NodeInfo>> view) {

@@ -30,6 +30,21 @@ class NodeIdentityComponentTest {
     }
 
     @Test
+    void capabilitiesComeFromTheConfigurationTheEnvironmentAndTheMachine() {
+        NodeConfig config = (NodeConfig) java.lang.reflect.Proxy.newProxyInstance(NodeConfig.class.getClassLoader(),
+                new Class<?>[] {NodeConfig.class}, (self, method, args) -> switch (method.getName()) {
+                    case "capabilities" -> new String[] {"temperature, camera"};
+                    case "node_name" -> "rpi";
+                    default -> method.getDefaultValue();
+                });
+        NodeIdentityComponent node = new NodeIdentityComponent(config,
+                Map.of("FLOTILLA_CAPABILITIES", "gpu,camera")::get, java.nio.file.Path.of("data"));
+
+        assertEquals(java.util.List.of("temperature", "camera", "gpu"), node.capabilities().subList(0, 3));
+        assertTrue(node.capabilities().stream().anyMatch(c -> c.startsWith("cpus=")));
+    }
+
+    @Test
     void anInvalidNameIsRefusedNamingItsSource() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> name("", Map.of("FLOTILLA_NODE", "a/b")));

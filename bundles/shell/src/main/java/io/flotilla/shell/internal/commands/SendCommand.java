@@ -13,10 +13,11 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import io.flotilla.api.Reply;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.Tasks;
 import io.flotilla.shell.internal.completers.AgentNameCompleter;
 
 @Service
-@Command(scope = "agent", name = "send", description = "Sends a message to an agent by name and prints its reply.",
+@Command(scope = "agent", name = "send", description = "Sends a message to an agent by name, on this node or any other, and prints its reply.",
         detailedDescription = "The payload is read as JSON when it is JSON ('{\"add\": 2}', 5, true), else as text (get).")
 public class SendCommand implements Action {
 
@@ -33,9 +34,22 @@ public class SendCommand implements Action {
     @Option(name = "--timeout", description = "Seconds to wait for the reply")
     double timeout = 30;
 
+    @Option(name = "--async", description = "Print a task id at once; agent:result ID shows how it ended")
+    boolean async;
+
+    @Reference(optional = true)
+    Tasks tasks;
+
     @Override
     public Object execute() throws Exception {
         Duration limit = Duration.ofMillis(Math.round(timeout * 1000));
+        if (async) {
+            if (tasks == null) {
+                throw new IllegalStateException("this node keeps no tasks");
+            }
+            System.out.println(tasks.submit(name, Text.value(payload), limit));
+            return null;
+        }
         try {
             Reply reply = agents.ask(name, Text.value(payload), limit).toCompletableFuture().get();
             System.out.println(Text.json(reply.value()));

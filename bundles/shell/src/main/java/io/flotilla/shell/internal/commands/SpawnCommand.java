@@ -1,6 +1,7 @@
 package io.flotilla.shell.internal.commands;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,10 +21,13 @@ import org.apache.karaf.shell.support.completers.FileCompleter;
 import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AgentState;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.CommandResult;
+import io.flotilla.runtime.FleetControl;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnConfigReader;
 import io.flotilla.runtime.SpawnResult;
 import io.flotilla.shell.internal.completers.AgentTypeCompleter;
+import io.flotilla.shell.internal.completers.NodeNameCompleter;
 
 @Service
 @Command(scope = "agent", name = "spawn", description = "Spawns an agent from a JSON spawn config file, or from --type and --name.",
@@ -52,8 +56,16 @@ public class SpawnCommand implements Action {
     @Option(name = "--name", description = "The agent's name, unique in the fleet")
     String name;
 
-    @Option(name = "--node", description = "The node to run it on (this node, for now)")
+    @Option(name = "--node", description = "The node to run it on (default: this one, or where --requires places it)")
+    @Completion(NodeNameCompleter.class)
     String node;
+
+    @Option(name = "--requires", description = "Capabilities the node must have; the least-loaded online node that has them all is chosen",
+            multiValued = true)
+    List<String> requires;
+
+    @Reference(optional = true)
+    FleetControl fleet;
 
     @Option(name = "--set", description = "A setting of the agent's config object, key=value (value read as JSON when it is JSON)",
             multiValued = true)
@@ -71,7 +83,11 @@ public class SpawnCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        SpawnResult result = agents.spawn(config());
+        SpawnConfig config = config();
+        if (config.node().isPresent() || !config.requires().isEmpty()) {
+            return spawnInTheFleet(config);
+        }
+        SpawnResult result = agents.spawn(config);
         AgentInfo agent = result.agent();
         if (result.outcome() == SpawnResult.Outcome.ALREADY_RUNNING) {
             System.out.println("Agent " + agent.name() + " is already " + agent.state().wireName()
@@ -91,6 +107,25 @@ public class SpawnCommand implements Action {
         }
         System.out.println((result.outcome() == SpawnResult.Outcome.REPLACED ? "Replaced " : "Spawned ") + agent.name()
                 + " (" + agent.type() + "): " + agent.state().wireName());
+        return null;
+    }
+
+    private Object spawnInTheFleet(SpawnConfig config) throws Exception {
+        if (fleet == null) {
+            throw Fleet.noFleet();
+        }
+        Duration limit = Duration.ofSeconds(noWait ? 10 : WAIT_SECONDS);
+        CommandResult result = Fleet.await(fleet.spawn(config, limit), limit);
+        Object state = result.fields().get("state");
+        if (!result.success()) {
+            throw new IllegalStateException("agent " + config.name() + " on " + result.node() + " failed: " + result.error());
+        }
+        if ("already_running".equals(result.fields().get("outcome"))) {
+            System.out.println("Agent " + config.name() + " is already " + state + " on " + result.node()
+                    + "; nothing changed (use --replace to replace it)");
+        } else {
+            System.out.println("Spawned " + config.name() + " (" + config.type() + ") on " + result.node() + ": " + state);
+        }
         return null;
     }
 
@@ -117,6 +152,9 @@ public class SpawnCommand implements Action {
         }
         if (replace) {
             changes.put("replace", true);
+        }
+        if (requires != null && !requires.isEmpty()) {
+            changes.put("requires", requires);
         }
         Map<String, Object> extraSettings = Text.pairs("--set", settings);
         if (file != null) {

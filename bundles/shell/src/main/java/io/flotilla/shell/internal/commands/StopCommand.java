@@ -9,6 +9,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.CommandResult;
+import io.flotilla.runtime.FleetControl;
+import io.flotilla.shell.internal.completers.NodeNameCompleter;
 import io.flotilla.shell.internal.completers.AgentNameCompleter;
 
 @Service
@@ -25,8 +28,26 @@ public class StopCommand implements Action {
     @Option(name = "--delete", description = "Also forget the agent and delete its persisted state")
     boolean delete;
 
+    @Option(name = "--node", description = "The node the agent runs on (default: this one)")
+    @Completion(NodeNameCompleter.class)
+    String node;
+
+    @Reference(optional = true)
+    FleetControl fleet;
+
     @Override
-    public Object execute() {
+    public Object execute() throws Exception {
+        if (node != null) {
+            if (fleet == null) {
+                throw Fleet.noFleet();
+            }
+            CommandResult result = Fleet.await(fleet.stop(node, name, delete, Fleet.DEFAULT_TIMEOUT), Fleet.DEFAULT_TIMEOUT);
+            if (!result.success()) {
+                throw new IllegalStateException(result.error());
+            }
+            System.out.println("Stopped " + name + " on " + node + (delete ? ", deleted it and its state" : ""));
+            return null;
+        }
         boolean found = delete ? agents.remove(name, true) : agents.stop(name);
         if (!found) {
             throw new IllegalArgumentException("no agent named " + name);

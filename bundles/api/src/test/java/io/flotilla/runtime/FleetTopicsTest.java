@@ -1,15 +1,15 @@
-package io.flotilla.mqtt.internal;
+package io.flotilla.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
-class TopicsTest {
+class FleetTopicsTest {
 
     @Test
     void withoutAPrefixTheTopicsAreThoseOfTheProtocol() {
-        Topics topics = new Topics("", "rpi");
+        FleetTopics topics = new FleetTopics("", "rpi");
         assertEquals("nodes/rpi/spawn", topics.own("spawn"));
         assertEquals("agents/42/heartbeat", topics.agent("42", "heartbeat"));
         assertEquals("agents/by-name/counter/task", topics.task("counter"));
@@ -18,7 +18,7 @@ class TopicsTest {
 
     @Test
     void aPrefixGoesInFrontOfEveryTopic() {
-        Topics topics = new Topics("site-a", "rpi");
+        FleetTopics topics = new FleetTopics("site-a", "rpi");
         assertEquals("site-a/nodes/rpi/spawn", topics.own("spawn"));
         assertEquals("site-a/agents/by-name/+/task", topics.everyTask());
         assertEquals("counter", topics.nameIn("site-a/agents/by-name/counter/task"));

@@ -1,55 +1,65 @@
-package io.flotilla.mqtt.internal;
+package io.flotilla.runtime;
 
 /**
  * The topic layout of the Wactorz remote-node protocol, under an optional prefix: {@code nodes/{n}/...},
- * {@code agents/{id}/...}, {@code agents/by-name/{name}/task}.
+ * {@code agents/{id}/...}, {@code agents/by-name/{name}/task}. Seen from one node, {@link #node()}.
  */
-final class Topics {
+public final class FleetTopics {
 
     private final String prefix;
     private final String node;
 
-    Topics(String prefix, String node) {
+    public FleetTopics(String prefix, String node) {
         this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
         this.node = node;
     }
 
-    String node() {
+    public String node() {
         return node;
     }
 
     /** {@code nodes/{this node}/{suffix}}. */
-    String own(String suffix) {
+    public String own(String suffix) {
         return ofNode(node, suffix);
     }
 
     /** {@code nodes/{node}/{suffix}}. */
-    String ofNode(String name, String suffix) {
+    public String ofNode(String name, String suffix) {
         return prefix + "nodes/" + name + "/" + suffix;
     }
 
     /** {@code nodes/+/{suffix}}: that topic of every node. */
-    String everyNode(String suffix) {
+    public String everyNode(String suffix) {
         return prefix + "nodes/+/" + suffix;
     }
 
     /** {@code agents/{actorId}/{suffix}}. */
-    String agent(String actorId, String suffix) {
+    public String agent(String actorId, String suffix) {
         return prefix + "agents/" + actorId + "/" + suffix;
     }
 
+    /** {@code agents/+/{suffix}}: that topic of every agent. */
+    public String everyAgent(String suffix) {
+        return prefix + "agents/+/" + suffix;
+    }
+
+    /** {@code nodes/{this node}/reply/{id}}: where replies to this node's requests come. */
+    public String reply(String id) {
+        return own("reply/" + id);
+    }
+
     /** {@code agents/by-name/{name}/task}. */
-    String task(String agentName) {
+    public String task(String agentName) {
         return prefix + "agents/by-name/" + agentName + "/task";
     }
 
     /** {@code agents/by-name/+/task}. */
-    String everyTask() {
+    public String everyTask() {
         return prefix + "agents/by-name/+/task";
     }
 
     /** The level after {@code nodes/} or {@code agents/by-name/} in {@code topic}, or null. */
-    String nameIn(String topic) {
+    public String nameIn(String topic) {
         String rest = topic.startsWith(prefix) ? topic.substring(prefix.length()) : topic;
         String[] levels = rest.split("/");
         if (levels.length >= 3 && "nodes".equals(levels[0])) {
@@ -62,7 +72,7 @@ final class Topics {
     }
 
     /** The last level of {@code topic}. */
-    static String last(String topic) {
+    public static String last(String topic) {
         return topic.substring(topic.lastIndexOf('/') + 1);
     }
 }

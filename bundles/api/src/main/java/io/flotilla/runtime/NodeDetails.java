@@ -1,0 +1,21 @@
+package io.flotilla.runtime;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.flotilla.api.NodeInfo;
+
+/**
+ * Everything the registry knows of one node, for {@code node:info}.
+ *
+ * @param info              name, status, capabilities, load, agent count, last seen, incarnation
+ * @param agents            the agents its last heartbeat listed
+ * @param broker            the broker it said it uses
+ * @param uptimeSeconds     its uptime at its last heartbeat
+ * @param heartbeatInterval seconds between its heartbeats
+ * @param statusReason      why it is offline ("connection lost", "stopped", "missed 3 heartbeats"), or null
+ * @param statusSince       when its status last changed
+ */
+public record NodeDetails(NodeInfo info, List<String> agents, String broker, double uptimeSeconds,
+        double heartbeatInterval, String statusReason, Instant statusSince) {
+}

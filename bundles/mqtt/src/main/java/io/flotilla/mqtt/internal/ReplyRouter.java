@@ -1,0 +1,103 @@
+package io.flotilla.mqtt.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+import io.flotilla.api.Subscription;
+import io.flotilla.mqtt.internal.Wire.MalformedPayload;
+import io.flotilla.runtime.FleetRequests;
+import io.flotilla.runtime.FleetTopics;
+
+/**
+ * Requests from this node and their replies: each request gets a fresh id and the reply topic
+ * {@code nodes/{n}/reply/{id}}; a reply completes exactly the request of its id, a late one is
+ * dropped, and every request ends at its timeout.
+ */
+@Component(service = FleetRequests.class)
+public final class ReplyRouter implements FleetRequests {
+
+    private final FleetConnection fleet;
+    private final Wire wire = new Wire(Clock.systemUTC());
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor timeouts;
+    private final Subscription replies;
+
+    private record Pending(CompletableFuture<Map<String, Object>> reply, ScheduledFuture<?> timeout) {
+    }
+
+    @Activate
+    public ReplyRouter(@Reference FleetConnection fleet) {
+        this.fleet = fleet;
+        this.timeouts = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "flotilla-request-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timeouts.setRemoveOnCancelPolicy(true);
+        this.replies = fleet.subscribe(fleet.topics().reply("+"),
+                (topic, payload, retained) -> complete(FleetTopics.last(topic), payload));
+    }
+
+    @Deactivate
+    void deactivate() {
+        replies.close();
+        timeouts.shutdownNow();
+        pending.values().forEach(p -> p.reply().completeExceptionally(new IllegalStateException("the node is stopping")));
+        pending.clear();
+    }
+
+    @Override
+    public CompletionStage<Map<String, Object>> request(String topic, Map<String, Object> payload, String replyField,
+            Duration timeout) {
+        String id = UUID.randomUUID().toString();
+        CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
+        ScheduledFuture<?> expiry = timeouts.schedule(() -> expire(id, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        pending.put(id, new Pending(reply, expiry));
+        Map<String, Object> body = new LinkedHashMap<>(payload);
+        body.put("request_id", id);
+        body.put(replyField, fleet.topics().reply(id));
+        fleet.publish(topic, body, false);
+        return reply.minimalCompletionStage();
+    }
+
+    /** On the delivery thread: completes the request of that id, if it still waits. */
+    private void complete(String id, byte[] payload) {
+        Pending waiting = pending.remove(id);
+        if (waiting == null) {
+            return; // late, or not ours
+        }
+        waiting.timeout().cancel(false);
+        try {
+            waiting.reply().complete(wire.object(payload));
+        } catch (MalformedPayload e) {
+            waiting.reply().completeExceptionally(new IllegalStateException("malformed reply: " + e.getMessage()));
+        }
+    }
+
+    private void expire(String id, Duration timeout) {
+        Pending waiting = pending.remove(id);
+        if (waiting != null) {
+            waiting.reply().completeExceptionally(new TimeoutException("no reply within " + timeout.toMillis() / 1000.0 + " s"));
+        }
+    }
+
+    /** Requests waiting for a reply, for diagnostics and tests. */
+    int waiting() {
+        return pending.size();
+    }
+}

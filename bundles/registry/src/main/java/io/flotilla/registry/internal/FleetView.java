@@ -1,0 +1,268 @@
+package io.flotilla.registry.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import io.flotilla.api.NodeInfo;
+import io.flotilla.runtime.NodeDetails;
+
+/**
+ * The fleet as one node sees it, fed with the nodes' status and heartbeat messages and with the
+ * time. Rules: a status or heartbeat of the node's current (or a newer) incarnation makes it
+ * online; an offline status of an older incarnation (a late Will of a session long gone) is
+ * ignored; a node not heard from for {@code missed} heartbeat intervals is offline; a node offline
+ * for longer than the expiry is forgotten. Thread-safe; no I/O of its own.
+ */
+final class FleetView {
+
+    static final double DEFAULT_INTERVAL = 10;
+    private static final Duration GRACE = Duration.ofMillis(500);
+
+    private final Clock clock;
+    private final int missed;
+    private final Duration expiry;
+    private final Consumer<String> changes;
+    private final Map<String, Entry> nodes = new TreeMap<>();
+    private final Map<String, String> agentNodes = new HashMap<>();
+
+    /** One node's record. Guarded by the view. */
+    static final class Entry {
+        final String name;
+        boolean online;
+        long incarnation;
+        List<String> capabilities = List.of();
+        double cpuPercent = -1;
+        long memoryUsedMb = -1;
+        List<String> agents = List.of();
+        String broker;
+        double uptimeSeconds;
+        double interval = DEFAULT_INTERVAL;
+        Instant lastSeen;
+        Instant lastHeard;
+        Instant statusSince;
+        String reason;
+
+        Entry(String name, Instant now) {
+            this.name = name;
+            this.lastSeen = now;
+            this.lastHeard = now;
+            this.statusSince = now;
+        }
+    }
+
+    /**
+     * @param changes told, with a line fit for the log, whenever a node comes, goes or is forgotten
+     */
+    FleetView(Clock clock, int missed, Duration expiry, Consumer<String> changes) {
+        this.clock = clock;
+        this.missed = missed;
+        this.expiry = expiry;
+        this.changes = changes;
+    }
+
+    // ---------------------------------------------------------------- what arrives
+
+    /** A {@code nodes/{n}/status} message. */
+    synchronized void status(String node, String status, long incarnation, String reason, Instant sent) {
+        Instant now = clock.instant();
+        Entry entry = nodes.get(node);
+        if ("online".equals(status)) {
+            if (entry != null && incarnation < entry.incarnation) {
+                return; // an old session's status, overtaken
+            }
+            entry = entry != null ? entry : add(node, now);
+            entry.incarnation = incarnation;
+            entry.lastHeard = now;
+            entry.lastSeen = now;
+            goOnline(entry, now);
+        } else if ("offline".equals(status)) {
+            if (entry == null) {
+                Instant since = sent != null && sent.isBefore(now) ? sent : now;
+                if (since.isBefore(now.minus(expiry))) {
+                    return; // long gone: not worth remembering
+                }
+                entry = add(node, now);
+                entry.incarnation = incarnation;
+                entry.reason = reason == null ? "offline" : reason;
+                entry.statusSince = since;
+                entry.lastSeen = since;
+                changes.accept("node " + node + " is known, offline: " + entry.reason);
+                return;
+            }
+            if (incarnation < entry.incarnation) {
+                changes.accept("ignored the late Will of node " + node + " (incarnation " + incarnation
+                        + ", the node is at " + entry.incarnation + ")");
+                return;
+            }
+            goOffline(entry, now, reason == null ? "offline" : reason);
+        }
+    }
+
+    /** A {@code nodes/{n}/heartbeat} message, already read. */
+    synchronized void heartbeat(String node, Heartbeat beat) {
+        Instant now = clock.instant();
+        Entry entry = nodes.get(node);
+        if (entry != null && beat.incarnation() < entry.incarnation) {
+            return; // from a session that has ended
+        }
+        entry = entry != null ? entry : add(node, now);
+        entry.incarnation = beat.incarnation();
+        entry.capabilities = List.copyOf(beat.capabilities());
+        entry.cpuPercent = beat.cpuPercent();
+        entry.memoryUsedMb = beat.memoryUsedMb();
+        entry.broker = beat.broker();
+        entry.uptimeSeconds = beat.uptimeSeconds();
+        entry.interval = beat.interval() > 0 ? beat.interval() : DEFAULT_INTERVAL;
+        entry.lastHeard = now;
+        entry.lastSeen = now;
+        List<String> before = entry.agents;
+        entry.agents = List.copyOf(beat.agents());
+        for (String gone : before) {
+            if (!entry.agents.contains(gone)) {
+                agentNodes.remove(gone, node);
+            }
+        }
+        for (String agent : entry.agents) {
+            agentNodes.put(agent, node);
+        }
+        goOnline(entry, now);
+    }
+
+    /** An {@code agents/{id}/heartbeat}: the agent runs on that node now (a migration moves it). */
+    synchronized void agentSeen(String agent, String node) {
+        agentNodes.put(agent, node);
+        Entry entry = nodes.get(node);
+        if (entry != null && !entry.agents.contains(agent)) {
+            List<String> agents = new ArrayList<>(entry.agents);
+            agents.add(agent);
+            entry.agents = List.copyOf(agents);
+        }
+    }
+
+    /** Marks nodes that missed their heartbeats offline and forgets nodes offline too long. */
+    synchronized void check() {
+        Instant now = clock.instant();
+        List<String> expired = new ArrayList<>();
+        for (Entry entry : nodes.values()) {
+            if (entry.online) {
+                Duration silence = Duration.between(entry.lastHeard, now);
+                Duration allowed = Duration.ofMillis(Math.round(entry.interval * missed * 1000)).plus(GRACE);
+                if (silence.compareTo(allowed) > 0) {
+                    goOffline(entry, now, "missed " + missed + " heartbeats");
+                }
+            } else if (Duration.between(entry.statusSince, now).compareTo(expiry) > 0) {
+                expired.add(entry.name);
+            }
+        }
+        for (String name : expired) {
+            Entry entry = nodes.remove(name);
+            agentNodes.values().removeIf(name::equals);
+            changes.accept("forgot node " + name + ": offline since " + entry.statusSince + ", over " + expiry.toSeconds() + " s");
+        }
+    }
+
+    /** Brings back what was persisted: every node offline until heard from again. */
+    synchronized void restore(List<Entry> known) {
+        Instant now = clock.instant();
+        for (Entry entry : known) {
+            entry.online = false;
+            entry.reason = "not heard from since this node started";
+            if (entry.statusSince == null || entry.statusSince.isAfter(now)) {
+                entry.statusSince = now;
+            }
+            nodes.put(entry.name, entry);
+        }
+    }
+
+    private Entry add(String node, Instant now) {
+        Entry entry = new Entry(node, now);
+        nodes.put(node, entry);
+        return entry;
+    }
+
+    private void goOnline(Entry entry, Instant now) {
+        if (!entry.online) {
+            entry.online = true;
+            entry.reason = null;
+            entry.statusSince = now;
+            changes.accept("node " + entry.name + " is online (incarnation " + entry.incarnation + ")");
+        }
+    }
+
+    private void goOffline(Entry entry, Instant now, String reason) {
+        if (entry.online) {
+            entry.online = false;
+            entry.reason = reason;
+            entry.statusSince = now;
+            changes.accept("node " + entry.name + " is offline: " + reason);
+        }
+    }
+
+    // ---------------------------------------------------------------- what it tells
+
+    synchronized List<NodeInfo> nodes() {
+        return nodes.values().stream().map(FleetView::info).toList();
+    }
+
+    synchronized Optional<NodeDetails> node(String name) {
+        Entry entry = nodes.get(name);
+        return Optional.ofNullable(entry).map(e -> new NodeDetails(info(e), e.agents, e.broker, e.uptimeSeconds,
+                e.interval, e.reason, e.statusSince));
+    }
+
+    synchronized Optional<String> nodeOf(String agent) {
+        String node = agentNodes.get(agent);
+        Entry entry = node == null ? null : nodes.get(node);
+        return entry != null && entry.online ? Optional.of(node) : Optional.empty();
+    }
+
+    synchronized List<NodeInfo> candidates(Collection<String> requires) {
+        return nodes.values().stream()
+                .filter(e -> e.online && e.capabilities.containsAll(requires))
+                .sorted(Comparator.comparingDouble((Entry e) -> e.cpuPercent < 0 ? Double.MAX_VALUE : e.cpuPercent)
+                        .thenComparingInt(e -> e.agents.size())
+                        .thenComparing(e -> e.name))
+                .map(FleetView::info).toList();
+    }
+
+    /** Everything worth keeping across a restart. */
+    synchronized List<Map<String, Object>> snapshot() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Entry e : nodes.values()) {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("name", e.name);
+            node.put("incarnation", e.incarnation);
+            node.put("capabilities", e.capabilities);
+            node.put("cpu_pct", e.cpuPercent);
+            node.put("mem_used_mb", e.memoryUsedMb);
+            node.put("agents", e.agents);
+            node.put("broker", e.broker);
+            node.put("heartbeat_interval", e.interval);
+            node.put("last_seen", e.lastSeen.toString());
+            node.put("status_since", e.statusSince.toString());
+            out.add(node);
+        }
+        return out;
+    }
+
+    private static NodeInfo info(Entry e) {
+        return new NodeInfo(e.name, e.online, e.capabilities, e.cpuPercent, e.memoryUsedMb, e.agents.size(), e.lastSeen,
+                e.incarnation);
+    }
+
+    /** What a node heartbeat says. */
+    record Heartbeat(long incarnation, List<String> capabilities, double cpuPercent, long memoryUsedMb,
+            List<String> agents, String broker, double uptimeSeconds, double interval) {
+    }
+}

@@ -1,0 +1,164 @@
+package io.flotilla.registry.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.flotilla.api.NodeInfo;
+
+/** The registry's rules, on a clock that moves only when told. */
+class FleetViewTest {
+
+    /** A clock the test moves. */
+    private static final class TestClock extends Clock {
+        Instant now = Instant.parse("2026-06-01T12:00:00Z");
+
+        void advance(double seconds) {
+            now = now.plusMillis(Math.round(seconds * 1000));
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final TestClock clock = new TestClock();
+    private final List<String> changes = new ArrayList<>();
+    private final FleetView view = new FleetView(clock, 3, Duration.ofHours(24), changes::add);
+
+    private static FleetView.Heartbeat beat(long incarnation, double cpu, List<String> capabilities, String... agents) {
+        return new FleetView.Heartbeat(incarnation, capabilities, cpu, 512, List.of(agents), "tcp://b:1883", 60, 10);
+    }
+
+    private boolean online(String node) {
+        return view.node(node).map(d -> d.info().online()).orElse(false);
+    }
+
+    @Test
+    void anOnlineStatusAndHeartbeatsMakeANodeKnownWithItsLoad() {
+        view.status("rpi", "online", 7, null, clock.now);
+        view.heartbeat("rpi", beat(7, 12.5, List.of("temperature", "cpus=4"), "sensor-1", "sensor-2"));
+
+        NodeInfo rpi = view.node("rpi").orElseThrow().info();
+        assertTrue(rpi.online());
+        assertEquals(12.5, rpi.cpuPercent());
+        assertEquals(2, rpi.agentCount());
+        assertEquals(7, rpi.incarnation());
+        assertEquals(Optional.of("rpi"), view.nodeOf("sensor-2"));
+    }
+
+    @Test
+    void aNodeThatMissesThreeHeartbeatsIsOffline() {
+        view.heartbeat("rpi", beat(1, 5, List.of()));
+        clock.advance(30);
+        view.check();
+        assertTrue(online("rpi"), "30 s: within 3 intervals of 10 s and the grace");
+        clock.advance(0.6);
+        view.check();
+        assertFalse(online("rpi"));
+        assertEquals("missed 3 heartbeats", view.node("rpi").orElseThrow().statusReason());
+        assertEquals(Optional.empty(), view.nodeOf("anything"));
+    }
+
+    @Test
+    void itsWillTakesANodeOfflineAtOnce() {
+        view.status("rpi", "online", 5, null, clock.now);
+        view.status("rpi", "offline", 5, "connection lost", clock.now);
+        assertFalse(online("rpi"));
+        assertEquals("connection lost", view.node("rpi").orElseThrow().statusReason());
+    }
+
+    @Test
+    void aLateWillOfAnOlderIncarnationIsIgnored() {
+        view.status("rpi", "online", 5, null, clock.now);
+        view.status("rpi", "online", 6, null, clock.now);
+        view.status("rpi", "offline", 5, "connection lost", clock.now);
+
+        assertTrue(online("rpi"), "the node reconnected (6); the Will of session 5 came late");
+        assertTrue(changes.stream().anyMatch(c -> c.contains("ignored the late Will of node rpi")));
+    }
+
+    @Test
+    void anOldSessionsHeartbeatCannotReviveANode() {
+        view.status("rpi", "online", 6, null, clock.now);
+        view.status("rpi", "offline", 6, "stopped", clock.now);
+        view.heartbeat("rpi", beat(5, 1, List.of()));
+        assertFalse(online("rpi"));
+    }
+
+    @Test
+    void aNodeOfflineLongerThanTheExpiryIsForgotten() {
+        view.heartbeat("old", beat(1, 1, List.of(), "a1"));
+        view.status("old", "offline", 1, "stopped", clock.now);
+        clock.advance(24 * 3600 - 1);
+        view.check();
+        assertTrue(view.node("old").isPresent());
+        clock.advance(2);
+        view.check();
+        assertTrue(view.node("old").isEmpty());
+        assertTrue(changes.stream().anyMatch(c -> c.startsWith("forgot node old")));
+    }
+
+    @Test
+    void aRetainedOfflineStatusFromBeforeTheExpiryIsNotLearnedAtAll() {
+        view.status("ancient", "offline", 1, "stopped", clock.now.minus(Duration.ofDays(3)));
+        assertTrue(view.node("ancient").isEmpty());
+        view.status("recent", "offline", 1, "stopped", clock.now.minus(Duration.ofHours(1)));
+        assertFalse(online("recent"));
+    }
+
+    @Test
+    void restoredNodesAreOfflineUntilHeardFromAgain() {
+        FleetView.Entry known = new FleetView.Entry("rpi", clock.now.minusSeconds(60));
+        known.incarnation = 9;
+        view.restore(List.of(known));
+        assertFalse(online("rpi"));
+
+        view.status("rpi", "online", 9, null, clock.now);
+        assertTrue(online("rpi"));
+    }
+
+    @Test
+    void placementTakesTheLeastLoadedNodeWithEveryCapability() {
+        view.heartbeat("busy-gpu", beat(1, 80, List.of("gpu", "cuda")));
+        view.heartbeat("idle-gpu", beat(1, 5, List.of("gpu", "cuda")));
+        view.heartbeat("no-gpu", beat(1, 1, List.of("camera")));
+        view.heartbeat("dead-gpu", beat(1, 0, List.of("gpu", "cuda")));
+        view.status("dead-gpu", "offline", 1, "connection lost", clock.now);
+
+        assertEquals(List.of("idle-gpu", "busy-gpu"), view.candidates(List.of("gpu", "cuda")).stream().map(NodeInfo::name).toList());
+        assertTrue(view.candidates(List.of("gpu", "lidar")).isEmpty());
+    }
+
+    @Test
+    void anAgentMovesWithItsHeartbeats() {
+        view.heartbeat("a", beat(1, 1, List.of(), "counter"));
+        view.heartbeat("b", beat(1, 1, List.of()));
+        view.agentSeen("counter", "b");
+        assertEquals(Optional.of("b"), view.nodeOf("counter"));
+        view.heartbeat("b", beat(1, 1, List.of()));
+        assertEquals(Optional.empty(), view.nodeOf("counter"), "b's own list is the last word");
+    }
+}
