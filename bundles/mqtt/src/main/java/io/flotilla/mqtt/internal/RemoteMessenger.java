@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.flotilla.api.AskException;
 import io.flotilla.api.Reply;
+import io.flotilla.runtime.DataReply;
 import io.flotilla.runtime.FleetRegistry;
 import io.flotilla.runtime.FleetRequests;
 import io.flotilla.runtime.RemoteMessaging;
@@ -80,7 +81,7 @@ public final class RemoteMessenger implements RemoteMessaging {
                                 String.valueOf(answer.get("error"))));
                     }
                     Object from = answer.getOrDefault("agent", agent);
-                    return (Reply) new RemoteReply(mapper, String.valueOf(from), answer.get("result"));
+                    return (Reply) new DataReply(String.valueOf(from), answer.get("result"), mapper::convertValue);
                 });
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -133,11 +134,31 @@ public final class MqttProbe implements AutoCloseable {
         return await(topic, s -> s.text().startsWith("{") && value.equals(s.json().get(key)), limit).json();
     }
 
+    /**
+     * Disconnects and releases the client. A probe may be in the middle of reconnecting (its broker
+     * just restarted); Paho refuses to close then, so this waits, a bounded time, for that attempt to end.
+     */
     @Override
     public void close() throws MqttException {
-        if (client.isConnected()) {
-            client.disconnect(2000);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect(2000);
+                }
+                client.close(true);
+                return;
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttException.REASON_CODE_CONNECT_IN_PROGRESS || System.nanoTime() > end) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MqttException(e);
+            }
         }
-        client.close(true);
     }
 }

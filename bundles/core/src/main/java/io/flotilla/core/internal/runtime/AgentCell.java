@@ -28,6 +28,7 @@ import io.flotilla.api.Subscription;
 import io.flotilla.core.internal.exec.Scheduler.Cancellable;
 import io.flotilla.core.internal.store.PersistedState;
 import io.flotilla.runtime.AgentEvent;
+import io.flotilla.runtime.DataReply;
 import io.flotilla.runtime.LogEntry;
 import io.flotilla.runtime.SpawnConfig;
 
@@ -460,14 +461,14 @@ final class AgentCell implements Runnable {
         if (value instanceof CompletionStage<?> pending) {
             pending.whenComplete((v, failure) -> {
                 if (failure == null) {
-                    reply.complete(new LocalReply(name, v, env.json()));
+                    reply.complete(new DataReply(name, v, env.json()::convert));
                 } else {
                     reply.completeExceptionally(new AskException(AskException.Reason.HANDLER_FAILED, name,
                             "agent " + name + " failed to handle the message: " + describe(rootCause(failure))));
                 }
             });
         } else {
-            reply.complete(new LocalReply(name, value, env.json()));
+            reply.complete(new DataReply(name, value, env.json()::convert));
         }
     }
 
