@@ -41,6 +41,20 @@ final class Fixtures {
         }
     }
 
+    /** Where {@link #traveller} puts its bundle, as a Maven location. */
+    static final String TRAVELLER = "mvn:io.flotilla.fixtures/flotilla-fixture-traveller/1.0.0";
+
+    /**
+     * The bundle of agent type {@code traveller} (a greeter), laid out in the Maven repository at
+     * {@code repository} as {@link #TRAVELLER}: for a node that can resolve it when others cannot.
+     */
+    static String traveller(Path repository) throws IOException {
+        Path jar = repository.resolve("io/flotilla/fixtures/flotilla-fixture-traveller/1.0.0/flotilla-fixture-traveller-1.0.0.jar");
+        Files.createDirectories(jar.getParent());
+        agentBundle(jar, "flotilla-fixture-traveller", "1.0.0", GreeterV1.class, "traveller", false, null);
+        return TRAVELLER;
+    }
+
     /**
      * A bundle with one agent type: {@code type} implemented by {@code agentClass}, optionally
      * autostarted, optionally importing a package nothing exports.

@@ -33,6 +33,8 @@ import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.FleetControl;
 import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetRegistry;
+import io.flotilla.runtime.MigrationResult;
+import io.flotilla.runtime.Migrations;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.TaskStatus;
 import io.flotilla.runtime.Tasks;
@@ -57,6 +59,9 @@ public class FleetIT extends FlotillaTestSupport {
 
     @Inject
     private Tasks tasks;
+
+    @Inject
+    private Migrations migrations;
 
     /** This node's own connection, used here to publish what a stranger on the broker could. */
     @Inject
@@ -272,6 +277,25 @@ public class FleetIT extends FlotillaTestSupport {
         await("the task done", LIMIT, () -> tasks.status(id).map(s -> s.state() == TaskStatus.State.DONE).orElse(false));
         String result = executeCommand("agent:result " + id);
         assertTrue(result, result.contains("Status: done") && result.contains("Result: \"later\""));
+    }
+
+    @Test
+    public void agentsMoveBetweenNodesFromTheShellAndTheJavaApi() throws Exception {
+        spawn(Map.of("name", "nomad", "type", "counter", "poll_interval", 0));
+        assertEquals(3L, ((Number) get(agents.ask("nomad", Map.of("add", 3), LIMIT)).value()).longValue());
+
+        String moved = executeCommand("agent:migrate nomad gpu-worker");
+        assertTrue(moved, moved.startsWith("Moved nomad from itest-node to gpu-worker in "));
+        assertEquals(4L, ((Number) get(agents.ask("nomad", Map.of("add", 1), LIMIT)).value()).longValue());
+
+        MigrationResult onward = get(migrations.migrate("nomad", "camera-worker", LIMIT));
+        assertTrue(onward.toString(), onward.success());
+        assertEquals("asked by this node, moved by the one holding it", "gpu-worker", onward.fromNode());
+        assertEquals(5L, ((Number) get(agents.ask("nomad", Map.of("add", 1), LIMIT)).value()).longValue());
+        assertTrue(get(fleet.agents("camera-worker", LIMIT)).stream().anyMatch(a -> a.name().equals("nomad") && a.epoch() == 2));
+
+        CommandFailed nowhere = commandFails("agent:migrate nomad atlantis");
+        assertTrue(nowhere.getMessage(), nowhere.getMessage().contains("node atlantis is unknown"));
     }
 
     @Test

@@ -22,10 +22,11 @@ import io.flotilla.api.Severity;
  * @param timestamp    when
  * @param config       the agent's spawn configuration
  * @param provider     the bundle that provides its type ({@code symbolic-name/version}), or null
+ * @param epoch        rises each time the agent moves to another node
  */
 public record AgentEvent(Kind kind, String agent, String actorId, String type, String node, AgentState state,
         int restartCount, String phase, Severity severity, String message, Instant timestamp, SpawnConfig config,
-        String provider) {
+        String provider, long epoch) {
 
     public enum Kind {
         /** The agent moved to {@link #state()}. */

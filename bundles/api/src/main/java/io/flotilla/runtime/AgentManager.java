@@ -63,6 +63,12 @@ public interface AgentManager {
     /** The agent types available on this node now. */
     Set<String> types();
 
+    /**
+     * Completes when agent type {@code type} is available here (at once if it is), or exceptionally
+     * with a {@link java.util.concurrent.TimeoutException} after {@code limit}.
+     */
+    CompletionStage<Void> awaitType(String type, Duration limit);
+
     /** Sends a message to an agent by name, here or on another node, from outside any agent. */
     default void tell(String agent, Object payload) {
         tellFrom(null, agent, payload);

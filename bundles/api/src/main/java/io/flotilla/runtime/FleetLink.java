@@ -34,4 +34,12 @@ public interface FleetLink {
      * off and return at once. Subscriptions are renewed on every reconnect.
      */
     Subscription subscribe(String topicFilter, FleetMessageHandler handler);
+
+    /**
+     * {@link #subscribe}, for this node's own topics (its commands, tasks for its agents): the
+     * subscription stays in the node's session at the broker, even after the handler is closed and
+     * while the node is down, so what is sent meanwhile arrives when the node is back; messages that
+     * arrive before a handler is registered wait for it.
+     */
+    Subscription subscribeDurable(String topicFilter, FleetMessageHandler handler);
 }

@@ -20,4 +20,20 @@ public interface FleetRequests {
      */
     CompletionStage<Map<String, Object>> request(String topic, Map<String, Object> payload, String replyField,
             Duration timeout);
+
+    /**
+     * A reply topic of this node and the reply that will come there, for a request this node sends
+     * some other way (several in one message, say). Ends at {@code timeout} like {@link #request}.
+     */
+    Expected expect(Duration timeout);
+
+    /**
+     * A reply this node waits for.
+     *
+     * @param requestId  its id, the last level of {@code replyTopic}
+     * @param replyTopic where the reply must be published
+     * @param reply      completes with the reply's JSON object, or with a timeout
+     */
+    record Expected(String requestId, String replyTopic, CompletionStage<Map<String, Object>> reply) {
+    }
 }

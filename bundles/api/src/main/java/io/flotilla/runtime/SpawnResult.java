@@ -9,7 +9,8 @@ import io.flotilla.api.AgentInfo;
  *
  * @param outcome whether an agent was started
  * @param agent   the agent as it is right after the call
- * @param settled completes when the agent first runs or ends (failed, stopped), with its state then
+ * @param settled completes when the agent first runs or ends (failed, stopped), with its state then;
+ *                dependent actions run on the agent's own thread unless made async, so they must not block
  */
 public record SpawnResult(Outcome outcome, AgentInfo agent, CompletionStage<AgentInfo> settled) {
 

@@ -1,6 +1,7 @@
 package io.flotilla.itests.process;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,27 +41,66 @@ public final class Fleet implements AutoCloseable {
 
     /** Starts the broker and the named nodes, and waits until every node is online. */
     public static Fleet start(BrokerKind kind, Installation installation, String... names) throws Exception {
-        Path work = installation.root().getParent().resolve("fleet-" + kind.name().toLowerCase());
-        Installation.deleteRecursively(work);
-        MosquittoBroker mosquitto = kind == BrokerKind.MOSQUITTO ? MosquittoBroker.start(work.resolve("mosquitto")) : null;
-        int port = mosquitto != null ? mosquitto.port() : MosquittoBroker.freePort();
-        Fleet fleet = new Fleet(kind, installation, work, mosquitto, port);
+        Fleet fleet = prepare(kind, installation);
         try {
-            for (String name : names) {
-                fleet.startNode(name);
-            }
-            fleet.awaitBroker();
-            try (MqttProbe probe = new MqttProbe(fleet.brokerUrl())) {
-                probe.subscribe("nodes/+/status");
-                for (String name : names) {
-                    probe.awaitJson("nodes/" + name + "/status", "status", "online", NodeProcess.BOOT_LIMIT);
-                }
-            }
+            fleet.startNodes(names);
             return fleet;
         } catch (Exception | AssertionError e) {
             fleet.close(); // no node outlives a failed start
             throw e;
         }
+    }
+
+    /**
+     * A fleet without nodes yet: Mosquitto is started, if that is the broker, and nodes may be
+     * {@link #configure configured} before {@link #startNodes} starts them.
+     */
+    public static Fleet prepare(BrokerKind kind, Installation installation) throws Exception {
+        Path work = installation.root().getParent().resolve("fleet-" + kind.name().toLowerCase());
+        Installation.deleteRecursively(work);
+        MosquittoBroker mosquitto = kind == BrokerKind.MOSQUITTO ? MosquittoBroker.start(work.resolve("mosquitto")) : null;
+        int port = mosquitto != null ? mosquitto.port() : MosquittoBroker.freePort();
+        return new Fleet(kind, installation, work, mosquitto, port);
+    }
+
+    /** Starts the named nodes and waits until every one is online. */
+    public void startNodes(String... names) throws Exception {
+        for (String name : names) {
+            startNode(name);
+        }
+        awaitBroker();
+        try (MqttProbe probe = new MqttProbe(brokerUrl())) {
+            probe.subscribe("nodes/+/status");
+            for (String name : names) {
+                probe.awaitJson("nodes/" + name + "/status", "status", "online", NodeProcess.BOOT_LIMIT);
+            }
+        }
+    }
+
+    /** The instance directory of node {@code name} (it may not exist yet). */
+    public Path home(String name) {
+        return work.resolve("homes").resolve(name);
+    }
+
+    /**
+     * Sets {@code key} in the node's {@code etc/file} before it starts, as an operator edits its
+     * configuration: an earlier value (continuation lines included) is replaced.
+     */
+    public Fleet configure(String node, String file, String key, String value) throws IOException {
+        NodeProcess.prepareHome(installation, home(node));
+        Path cfg = home(node).resolve("etc").resolve(file);
+        List<String> kept = new ArrayList<>();
+        boolean continuing = false;
+        for (String line : Files.exists(cfg) ? Files.readAllLines(cfg) : List.<String>of()) {
+            boolean ours = continuing || line.matches("\\s*" + java.util.regex.Pattern.quote(key) + "\\s*[=:].*");
+            continuing = ours && line.endsWith("\\");
+            if (!ours) {
+                kept.add(line);
+            }
+        }
+        kept.add(key + " = " + value);
+        Files.write(cfg, kept);
+        return this;
     }
 
     public String brokerUrl() {
@@ -81,7 +121,7 @@ public final class Fleet implements AutoCloseable {
             args.addAll(List.of("--broker", "127.0.0.1:" + port));
         }
         args.addAll(List.of(extraArgs));
-        NodeProcess node = NodeProcess.start(installation, name, work.resolve("homes").resolve(name), args.toArray(String[]::new));
+        NodeProcess node = NodeProcess.start(installation, name, home(name), args.toArray(String[]::new));
         nodes.put(name, node);
         return node;
     }

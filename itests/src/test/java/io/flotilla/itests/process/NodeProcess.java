@@ -35,8 +35,7 @@ public final class NodeProcess implements AutoCloseable {
     /** Starts {@code bin/flotilla --name name --home home extraArgs...}. */
     public static NodeProcess start(Installation installation, String name, Path home, String... extraArgs)
             throws IOException {
-        Files.createDirectories(home);
-        prepareEtc(installation, home);
+        prepareHome(installation, home);
         List<String> command = new ArrayList<>(List.of(installation.launcher().toString(), "--name", name, "--home",
                 home.toString()));
         command.addAll(List.of(extraArgs));
@@ -48,10 +47,11 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
-     * Creates the instance's etc/ the way bin/flotilla would, then shortens the heartbeat to one
-     * second, as an operator may: tests then need not wait out ten-second intervals.
+     * Creates the instance's etc/ the way bin/flotilla would, unless it exists, then shortens the
+     * heartbeat to one second, as an operator may: tests then need not wait out ten-second intervals.
      */
-    private static void prepareEtc(Installation installation, Path home) throws IOException {
+    public static void prepareHome(Installation installation, Path home) throws IOException {
+        Files.createDirectories(home);
         Path etc = home.resolve("etc");
         if (Files.exists(etc.resolve("config.properties"))) {
             return;

@@ -83,6 +83,7 @@ public final class AgentEventPublisher implements AgentEventListener {
         Map<String, Object> beat = base(event);
         beat.put("state", event.state().wireName());
         beat.put("restart_count", event.restartCount());
+        beat.put("epoch", event.epoch());
         if (event.message() != null) {
             beat.put("detail", event.message());
         }
@@ -99,6 +100,7 @@ public final class AgentEventPublisher implements AgentEventListener {
         beat.put("timestamp", timestamp);
         beat.put("state", agent.state().wireName());
         beat.put("restart_count", agent.restartCount());
+        beat.put("epoch", agent.epoch());
         return beat;
     }
 

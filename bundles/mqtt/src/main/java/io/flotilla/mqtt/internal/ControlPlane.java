@@ -3,6 +3,7 @@ package io.flotilla.mqtt.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,6 +22,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +35,7 @@ import io.flotilla.mqtt.internal.Wire.MalformedPayload;
 import io.flotilla.runtime.AgentDetails;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.InvalidSpawnConfigException;
+import io.flotilla.runtime.Migrations;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnConfigReader;
@@ -39,7 +44,7 @@ import io.flotilla.runtime.FleetTopics;
 
 /**
  * The node's command topics: {@code nodes/{n}/spawn}, {@code stop}, {@code stop_all}, {@code list},
- * {@code desired_state} and {@code ping}. Commands run one at a time, in arrival order, on a thread of their own:
+ * {@code desired_state}, {@code ping} and {@code migrate}. Commands run one at a time, in arrival order, on a thread of their own:
  * the MQTT delivery thread only hands them over. A command carrying {@code request_id} or
  * {@code reply_to} gets exactly one result; a replayed {@code request_id} runs once; whatever fails
  * is also reported on {@code nodes/{n}/errors}; a retained command is cleared once handled.
@@ -48,7 +53,9 @@ import io.flotilla.runtime.FleetTopics;
 public final class ControlPlane {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
-    private static final List<String> COMMANDS = List.of("spawn", "stop", "stop_all", "list", "desired_state", "ping");
+    private static final List<String> COMMANDS = List.of("spawn", "stop", "stop_all", "list", "desired_state", "ping",
+            "migrate");
+    private static final Duration MIGRATE_TIMEOUT = Duration.ofSeconds(120);
 
     private final BundleContext context;
     private final FleetConnection fleet;
@@ -60,6 +67,10 @@ public final class ControlPlane {
     private final DesiredState desired;
     private final ExecutorService commands;
     private final List<Subscription> subscriptions = new ArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Migrations migrations;
 
     @Activate
     public ControlPlane(BundleContext context, @Reference FleetConnection fleet, @Reference AgentManager agents,
@@ -140,6 +151,7 @@ public final class ControlPlane {
                 case "list" -> list(command);
                 case "desired_state" -> desiredState(command);
                 case "ping" -> result(command, true, Map.of("pong", true), null);
+                case "migrate" -> migrate(command);
                 default -> throw new IllegalStateException("no handler for " + kind);
             }
         } catch (InvalidSpawnConfigException e) {
@@ -232,6 +244,35 @@ public final class ControlPlane {
             payload.put("success", true);
             fleet.publish(command.replyTo(), payload, false);
         }
+    }
+
+    /**
+     * Moves an agent to {@code target_node}; the result, once the target confirmed or the move failed,
+     * goes to {@code nodes/{n}/migrate_result} (and to {@code reply_to}, when given).
+     */
+    private void migrate(Command command) {
+        Migrations mover = migrations;
+        if (mover == null) {
+            fail(command, null, "node " + topics.node() + " cannot move agents: the flotilla-migration feature is not installed");
+            return;
+        }
+        String name = agentName(command.body().get("name"));
+        Object target = command.body().get("target_node");
+        if (!(target instanceof String node) || !SpawnConfig.NAME.matcher(node).matches()) {
+            throw new InvalidSpawnConfigException("target_node", target == null ? "is required" : "must be a node name");
+        }
+        mover.migrate(name, node, MIGRATE_TIMEOUT).whenComplete((moved, failure) -> {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("agent", name);
+            fields.put("from_node", failure == null ? moved.fromNode() : topics.node());
+            fields.put("to_node", node);
+            fields.put("duration_ms", failure == null ? moved.durationMs() : 0);
+            String error = failure != null ? String.valueOf(failure.getMessage()) : moved.error();
+            if (error != null) {
+                reportError("migrate", command.topic(), command.requestId(), null, error);
+            }
+            result(command, error == null, fields, error);
+        });
     }
 
     private void desiredState(Command command) {
@@ -336,6 +377,7 @@ public final class ControlPlane {
         fields.put("node", agent.node());
         fields.put("state", agent.state().wireName());
         fields.put("restart_count", agent.restartCount());
+        fields.put("epoch", agent.epoch());
         if (outcome != null) {
             fields.put("outcome", outcome);
         }
@@ -348,9 +390,13 @@ public final class ControlPlane {
         result(command, false, field == null ? Map.of() : Map.of("field", field), error);
     }
 
-    /** The one result of a command that asked for one (request_id or reply_to). */
+    /**
+     * The one result of a command that asked for one (request_id or reply_to). A migration's result
+     * always goes to {@code migrate_result} as well, where watchers of the fleet see every move end.
+     */
     private void result(Command command, boolean success, Map<String, Object> fields, String error) {
-        if (!command.wantsResult()) {
+        boolean migrate = "migrate".equals(command.kind());
+        if (!command.wantsResult() && !migrate) {
             return;
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -365,7 +411,14 @@ public final class ControlPlane {
             result.put("error", error);
         }
         result.put("timestamp", wire.now());
-        fleet.publish(command.replyTo() != null ? command.replyTo() : topics.own("results"), result, false);
+        if (migrate) {
+            fleet.publish(topics.own("migrate_result"), result, false);
+        }
+        if (command.replyTo() != null) {
+            fleet.publish(command.replyTo(), result, false);
+        } else if (!migrate) {
+            fleet.publish(topics.own("results"), result, false);
+        }
     }
 
     private void reportError(String kind, String topic, String requestId, String field, String error) {

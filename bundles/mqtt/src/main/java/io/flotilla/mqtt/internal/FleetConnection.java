@@ -1,8 +1,6 @@
 package io.flotilla.mqtt.internal;
 
-import io.flotilla.api.Subscription;
 import io.flotilla.runtime.FleetLink;
-import io.flotilla.runtime.FleetMessageHandler;
 import io.flotilla.runtime.FleetTopics;
 
 /** The fleet link as this bundle's components see it: with connection events and the topic layout. */
@@ -15,13 +13,6 @@ interface FleetConnection extends FleetLink {
         default void disconnected() {
         }
     }
-
-    /**
-     * Subscribes for this node's session: closing the subscription removes the handler but keeps
-     * the broker's subscription, so that what arrives while the node is down (its commands, tasks
-     * for its agents) is queued for it. For the node's own topics only.
-     */
-    Subscription subscribeDurable(String topicFilter, FleetMessageHandler handler);
 
     /** Adds a listener; when the connection is up, it is told so at once. */
     void addListener(Listener listener);

@@ -2,13 +2,11 @@ package io.flotilla.mqtt.internal;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.flotilla.api.AskException;
 import io.flotilla.api.Reply;
-import io.flotilla.runtime.DataReply;
 import io.flotilla.runtime.FleetRegistry;
 import io.flotilla.runtime.FleetRequests;
 import io.flotilla.runtime.RemoteMessaging;
@@ -74,14 +71,9 @@ public final class RemoteMessenger implements RemoteMessaging {
         return requests.request(fleet.topics().task(agent), envelope(sender, payload, timeout), "_reply_topic", timeout)
                 .handle((answer, failure) -> {
                     if (failure != null) {
-                        throw new CompletionException(asAskFailure(agent, timeout, failure));
+                        throw new CompletionException(Replies.failure(agent, timeout, failure));
                     }
-                    if (answer.get("error") != null) {
-                        throw new CompletionException(new AskException(reason(answer.get("reason")), agent,
-                                String.valueOf(answer.get("error"))));
-                    }
-                    Object from = answer.getOrDefault("agent", agent);
-                    return (Reply) new DataReply(String.valueOf(from), answer.get("result"), mapper::convertValue);
+                    return Replies.read(mapper, agent, answer);
                 });
     }
 
@@ -106,28 +98,5 @@ public final class RemoteMessenger implements RemoteMessaging {
             body.put("_timeout", timeout.toMillis() / 1000.0);
         }
         return body;
-    }
-
-    private static AskException asAskFailure(String agent, Duration timeout, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof AskException ask) {
-            return ask;
-        }
-        if (cause instanceof TimeoutException) {
-            return new AskException(AskException.Reason.TIMEOUT, agent,
-                    "no reply from " + agent + " within " + timeout.toMillis() / 1000.0 + " s");
-        }
-        return new AskException(AskException.Reason.UNDELIVERABLE, agent, "asking " + agent + " failed: " + cause.getMessage());
-    }
-
-    private static AskException.Reason reason(Object text) {
-        if (text instanceof String name) {
-            try {
-                return AskException.Reason.valueOf(name.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException unknownReason) {
-                // a newer node's reason: the error text still says what happened
-            }
-        }
-        return AskException.Reason.HANDLER_FAILED;
     }
 }

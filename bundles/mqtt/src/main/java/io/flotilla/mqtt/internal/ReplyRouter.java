@@ -64,15 +64,21 @@ public final class ReplyRouter implements FleetRequests {
     @Override
     public CompletionStage<Map<String, Object>> request(String topic, Map<String, Object> payload, String replyField,
             Duration timeout) {
+        Expected expected = expect(timeout);
+        Map<String, Object> body = new LinkedHashMap<>(payload);
+        body.put("request_id", expected.requestId());
+        body.put(replyField, expected.replyTopic());
+        fleet.publish(topic, body, false);
+        return expected.reply();
+    }
+
+    @Override
+    public Expected expect(Duration timeout) {
         String id = UUID.randomUUID().toString();
         CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
         ScheduledFuture<?> expiry = timeouts.schedule(() -> expire(id, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
         pending.put(id, new Pending(reply, expiry));
-        Map<String, Object> body = new LinkedHashMap<>(payload);
-        body.put("request_id", id);
-        body.put(replyField, fleet.topics().reply(id));
-        fleet.publish(topic, body, false);
-        return reply.minimalCompletionStage();
+        return new Expected(id, fleet.topics().reply(id), reply.minimalCompletionStage());
     }
 
     /** On the delivery thread: completes the request of that id, if it still waits. */

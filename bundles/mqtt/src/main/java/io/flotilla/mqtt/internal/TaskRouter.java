@@ -2,8 +2,17 @@ package io.flotilla.mqtt.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -12,55 +21,88 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AskException;
 import io.flotilla.api.Severity;
 import io.flotilla.api.Subscription;
+import io.flotilla.mqtt.internal.Wire.MalformedPayload;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.FleetRequests;
 import io.flotilla.runtime.FleetTopics;
+import io.flotilla.runtime.PendingMessage;
+import io.flotilla.runtime.TaskHandoff;
 
 /**
  * Tasks addressed by name, {@code agents/by-name/{name}/task}: the node that holds {@code name}
  * hands {@code payload} to its mailbox and, when {@code _reply_topic} is given, sends
  * {@code {"result": ...}} or {@code {"error": ...}} there, echoing {@code request_id} and
  * {@code correlation_id}. Runs on the delivery thread, which is safe: an ask only enqueues.
+ *
+ * <p>While an agent moves, a {@link HandoffGate} decides which of the two nodes answers each task;
+ * the messages that waited on the source arrive on the target's {@code nodes/{n}/task_forward}.
  */
-@Component(immediate = true)
-public final class TaskRouter {
+@Component(service = TaskHandoff.class, immediate = true)
+public final class TaskRouter implements TaskHandoff {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(TaskRouter.class);
+    private static final int FORWARD_CHUNK = 100;
 
     private final FleetConnection fleet;
     private final AgentManager agents;
+    private final FleetRequests requests;
     private final FleetTopics topics;
     private final Wire wire = new Wire(Clock.systemUTC());
-    private final Subscription subscription;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final HandoffGate gate = new HandoffGate();
+    private final ScheduledExecutorService timer;
+    private final List<Subscription> subscriptions = new ArrayList<>();
 
     @Activate
-    public TaskRouter(@Reference FleetConnection fleet, @Reference AgentManager agents) {
+    public TaskRouter(@Reference FleetConnection fleet, @Reference AgentManager agents, @Reference FleetRequests requests) {
         this.fleet = fleet;
         this.agents = agents;
+        this.requests = requests;
         this.topics = fleet.topics();
-        this.subscription = fleet.subscribeDurable(topics.everyTask(), (topic, payload, retained) -> route(topic, payload));
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "flotilla-task-handoff");
+            thread.setDaemon(true);
+            return thread;
+        });
+        subscriptions.add(fleet.subscribeDurable(topics.everyTask(), (topic, payload, retained) -> route(topic, payload)));
+        subscriptions.add(fleet.subscribeDurable(topics.own("task_forward"), (topic, payload, retained) -> forwarded(payload)));
     }
 
     @Deactivate
     void deactivate() {
-        subscription.close();
+        subscriptions.forEach(Subscription::close);
+        timer.shutdownNow();
     }
+
+    // ---------------------------------------------------------------- tasks
 
     private void route(String topic, byte[] payload) {
         String name = topics.nameIn(topic);
-        AgentInfo agent = name == null ? null : agents.find(name).orElse(null);
-        if (agent == null) {
-            return; // another node's agent, or nobody's: the asker's registry and timeout deal with it
+        if (name == null) {
+            return;
         }
         if (payload.length > fleet.maxCommandBytes()) {
-            reportError(agent, "task payload is " + payload.length + " bytes, over the limit of " + fleet.maxCommandBytes());
+            agents.find(name).ifPresent(agent -> reportError(agent, "task payload is " + payload.length
+                    + " bytes, over the limit of " + fleet.maxCommandBytes()));
             return;
         }
         Object message = wire.value(payload);
+        if (gate.check(name, message, () -> deliver(name, message)) == HandoffGate.Verdict.DELIVER) {
+            deliver(name, message);
+        }
+    }
+
+    private void deliver(String name, Object message) {
+        if (agents.find(name).isEmpty()) {
+            return; // another node's agent, or nobody's: the asker's registry and timeout deal with it
+        }
         Object body = message;
         String replyTo = null;
         Map<String, Object> correlation = new LinkedHashMap<>();
@@ -119,5 +161,102 @@ public final class TaskRouter {
         report.put("restart_count", agent.restartCount());
         report.put("timestamp", wire.now());
         fleet.publish(topics.agent(agent.actorId(), "errors"), report, false);
+    }
+
+    // ---------------------------------------------------------------- TaskHandoff
+
+    @Override
+    public void expect(String agent, long epoch, String sourceNode, Duration limit) {
+        gate.expect(agent, epoch);
+        try {
+            timer.schedule(() -> gate.expire(agent, epoch), limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            LOG.debug("Not timing the handoff of {}: stopping", agent);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> cutOver(String agent, long epoch, String targetNode, Duration limit) {
+        CompletableFuture<Void> seen = gate.cutOver(agent, epoch);
+        fleet.publish(topics.task(agent), HandoffGate.marker(epoch, topics.node(), targetNode), false);
+        return seen.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(failure -> {
+            if (failure instanceof TimeoutException) {
+                return CompletableFuture.failedFuture(new TimeoutException("the handoff marker of " + agent
+                        + " did not come back from the broker within " + limit.toMillis() / 1000.0 + " s"));
+            }
+            return CompletableFuture.failedFuture(failure);
+        });
+    }
+
+    @Override
+    public void forward(String agent, long epoch, String targetNode, List<PendingMessage> messages) {
+        List<Map<String, Object>> envelopes = new ArrayList<>();
+        for (PendingMessage message : messages) {
+            Map<String, Object> envelope = new LinkedHashMap<>();
+            envelope.put("payload", message.payload());
+            if (message.sender() != null) {
+                envelope.put("_sender", message.sender());
+            }
+            if (message.isAsk()) {
+                FleetRequests.Expected answer = requests.expect(DEFAULT_TIMEOUT);
+                envelope.put("_reply_topic", answer.replyTopic());
+                envelope.put("request_id", answer.requestId());
+                answer.reply().whenComplete((reply, failure) -> {
+                    if (failure != null) {
+                        message.reply().completeExceptionally(Replies.failure(agent, DEFAULT_TIMEOUT, failure));
+                        return;
+                    }
+                    try {
+                        message.reply().complete(Replies.read(mapper, agent, reply));
+                    } catch (AskException e) {
+                        message.reply().completeExceptionally(e);
+                    }
+                });
+            }
+            envelopes.add(envelope);
+        }
+        // One message per chunk, all from this node on one topic: the target gets them in this order.
+        for (int from = 0; from < envelopes.size() || from == 0; from += FORWARD_CHUNK) {
+            int to = Math.min(envelopes.size(), from + FORWARD_CHUNK);
+            Map<String, Object> chunk = new LinkedHashMap<>();
+            chunk.put("agent", agent);
+            chunk.put("epoch", epoch);
+            chunk.put("from_node", topics.node());
+            chunk.put("messages", envelopes.subList(from, to));
+            chunk.put("last", to == envelopes.size());
+            fleet.publish(topics.ofNode(targetNode, "task_forward"), chunk, false);
+        }
+        gate.handedOver(agent, epoch);
+        LOG.info("Agent {} handed over to {} with {} waiting messages", agent, targetNode, messages.size());
+    }
+
+    @Override
+    public void abandon(String agent) {
+        gate.abandon(agent);
+    }
+
+    /** On the delivery thread: messages that waited on the source of an agent that moved here. */
+    private void forwarded(byte[] payload) {
+        Map<String, Object> chunk;
+        try {
+            chunk = wire.object(payload);
+        } catch (MalformedPayload e) {
+            LOG.warn("Ignoring forwarded tasks: {}", e.getMessage());
+            return;
+        }
+        if (!(chunk.get("agent") instanceof String agent) || !(chunk.get("epoch") instanceof Number epoch)
+                || !(chunk.get("messages") instanceof List<?> messages)) {
+            LOG.warn("Ignoring forwarded tasks without agent, epoch and messages: {}", chunk.keySet());
+            return;
+        }
+        List<Runnable> deliveries = new ArrayList<>();
+        for (Object message : messages) {
+            deliveries.add(() -> deliver(agent, message));
+        }
+        if (Boolean.TRUE.equals(chunk.get("last"))) {
+            gate.forwarded(agent, epoch.longValue(), deliveries);
+        } else {
+            deliveries.forEach(Runnable::run);
+        }
     }
 }

@@ -102,7 +102,8 @@ public final class FleetControlImpl implements FleetControl {
                     if (entry instanceof Map<?, ?> agent) {
                         listed.add(new AgentInfo(String.valueOf(agent.get("name")), String.valueOf(agent.get("actor_id")),
                                 String.valueOf(agent.get("type")), node, state(agent.get("state")),
-                                agent.get("restart_count") instanceof Number n ? n.intValue() : 0));
+                                agent.get("restart_count") instanceof Number n ? n.intValue() : 0,
+                                agent.get("epoch") instanceof Number e ? e.longValue() : 0));
                     }
                 }
             }

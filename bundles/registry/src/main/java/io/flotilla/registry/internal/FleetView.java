@@ -134,13 +134,21 @@ final class FleetView {
             }
         }
         for (String agent : entry.agents) {
-            agentNodes.put(agent, node);
+            // A node's list may be older than an agent's own heartbeat from the node it moved to.
+            agentNodes.putIfAbsent(agent, node);
         }
         goOnline(entry, now);
     }
 
-    /** An {@code agents/{id}/heartbeat}: the agent runs on that node now (a migration moves it). */
-    synchronized void agentSeen(String agent, String node) {
+    /**
+     * An {@code agents/{id}/heartbeat}: the agent is on that node now (a migration moves it), unless
+     * the beat reports a stopped copy on a node other than the one it was last seen on.
+     */
+    synchronized void agentSeen(String agent, String node, boolean active) {
+        String current = agentNodes.get(agent);
+        if (!active && current != null && !current.equals(node)) {
+            return; // the copy a move left behind, stopping: the agent lives where it is active
+        }
         agentNodes.put(agent, node);
         Entry entry = nodes.get(node);
         if (entry != null && !entry.agents.contains(agent)) {

@@ -132,7 +132,8 @@ public final class NodeRegistry implements FleetRegistry {
     private void onAgentHeartbeat(byte[] payload) {
         Map<String, Object> beat = read(payload, "an agent heartbeat");
         if (beat != null && beat.get("name") instanceof String agent && beat.get("node") instanceof String node) {
-            view.agentSeen(agent, node);
+            Object state = beat.get("state");
+            view.agentSeen(agent, node, !"stopped".equals(state) && !"failed".equals(state));
         }
     }
 

@@ -156,8 +156,12 @@ class FleetViewTest {
     void anAgentMovesWithItsHeartbeats() {
         view.heartbeat("a", beat(1, 1, List.of(), "counter"));
         view.heartbeat("b", beat(1, 1, List.of()));
-        view.agentSeen("counter", "b");
+        view.agentSeen("counter", "b", true);
         assertEquals(Optional.of("b"), view.nodeOf("counter"));
+        view.agentSeen("counter", "a", false);
+        assertEquals(Optional.of("b"), view.nodeOf("counter"), "the copy left on a, stopping, does not take it back");
+        view.heartbeat("a", beat(1, 1, List.of(), "counter"));
+        assertEquals(Optional.of("b"), view.nodeOf("counter"), "nor does a's list, sent before the move ended");
         view.heartbeat("b", beat(1, 1, List.of()));
         assertEquals(Optional.empty(), view.nodeOf("counter"), "b's own list is the last word");
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,11 +37,14 @@ import io.flotilla.core.internal.store.AgentRecordStore;
 import io.flotilla.core.internal.store.StateStore;
 import io.flotilla.runtime.AgentDetails;
 import io.flotilla.runtime.AgentEventListener;
+import io.flotilla.runtime.AgentHandoff;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.AgentSnapshot;
 import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetRegistry;
 import io.flotilla.runtime.RemoteMessaging;
 import io.flotilla.runtime.LogEntry;
+import io.flotilla.runtime.PendingMessage;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnResult;
@@ -49,8 +53,8 @@ import io.flotilla.runtime.SpawnResult;
  * The node's {@link AgentManager}: owns the agent pool and the timer thread, turns {@code Agent}
  * services into agent types, and brings back the agents of the node's previous life.
  */
-@Component(service = AgentManager.class, configurationPid = NodeConfig.PID)
-public final class AgentManagerComponent implements AgentManager {
+@Component(service = {AgentManager.class, AgentHandoff.class}, configurationPid = NodeConfig.PID)
+public final class AgentManagerComponent implements AgentManager, AgentHandoff {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentManagerComponent.class);
 
@@ -217,5 +221,42 @@ public final class AgentManagerComponent implements AgentManager {
     @Override
     public CompletionStage<Reply> askFrom(String sender, String agent, Object payload, Duration timeout) {
         return system.askFrom(sender, agent, payload, timeout);
+    }
+
+    @Override
+    public CompletionStage<Void> awaitType(String type, Duration limit) {
+        return system.awaitType(type, limit);
+    }
+
+    // ---------------------------------------------------------------- AgentHandoff
+
+    @Override
+    public CompletionStage<AgentSnapshot> pause(String name) {
+        return system.pause(name);
+    }
+
+    @Override
+    public void resume(String name, long epoch) {
+        system.resume(name, epoch);
+    }
+
+    @Override
+    public CompletionStage<List<PendingMessage>> release(String name, String newNode) {
+        return system.release(name, newNode);
+    }
+
+    @Override
+    public SpawnResult adopt(AgentSnapshot snapshot) {
+        return system.adopt(snapshot);
+    }
+
+    @Override
+    public OptionalLong epoch(String name) {
+        return system.epoch(name);
+    }
+
+    @Override
+    public boolean discardStale(String name, long newerEpoch) {
+        return system.discardStale(name, newerEpoch);
     }
 }

@@ -28,8 +28,10 @@ import io.flotilla.api.Subscription;
 import io.flotilla.core.internal.exec.Scheduler.Cancellable;
 import io.flotilla.core.internal.store.PersistedState;
 import io.flotilla.runtime.AgentEvent;
+import io.flotilla.runtime.AgentSnapshot;
 import io.flotilla.runtime.DataReply;
 import io.flotilla.runtime.LogEntry;
+import io.flotilla.runtime.PendingMessage;
 import io.flotilla.runtime.SpawnConfig;
 
 /**
@@ -93,12 +95,14 @@ final class AgentCell implements Runnable {
     private volatile Instant lastErrorAt;
     private volatile String provider;
     private volatile Thread callbackThread;
+    private volatile long epoch;
 
-    AgentCell(AgentSystem system, RuntimeEnvironment env, SpawnConfig config, String actorId) {
+    AgentCell(AgentSystem system, RuntimeEnvironment env, SpawnConfig config, String actorId, long epoch) {
         this.system = system;
         this.env = env;
         this.name = config.name();
         this.actorId = actorId;
+        this.epoch = epoch;
         this.config = config;
         this.agentLogger = LoggerFactory.getLogger("io.flotilla.agent." + name);
         this.policy = new SupervisorPolicy(config, env.random());
@@ -130,6 +134,69 @@ final class AgentCell implements Runnable {
             installed = false;
             begin(StartMode.SPAWN);
         });
+    }
+
+    /**
+     * Holds a running agent still for a move, once its current callback returns: no callback runs
+     * and messages wait. Completes with its snapshot, or fails when it is not running.
+     */
+    CompletionStage<AgentSnapshot> pause() {
+        CompletableFuture<AgentSnapshot> done = new CompletableFuture<>();
+        signal(() -> {
+            if (state != AgentState.RUNNING) {
+                done.completeExceptionally(new IllegalStateException("agent " + name + " is " + state.wireName()
+                        + (detail.isEmpty() ? "" : " (" + detail + ")") + "; only a running agent can move"));
+                return;
+            }
+            cancelTimer();
+            setState(AgentState.PAUSED, "held still for a move");
+            done.complete(new AgentSnapshot(config, actorId, epoch, persisted().snapshot()));
+        });
+        return done;
+    }
+
+    /** Lets a paused agent run again, at an epoch of at least {@code atLeast}; waiting messages follow in order. */
+    void resume(long atLeast) {
+        signal(() -> {
+            epoch = Math.max(epoch, atLeast);
+            if (state != AgentState.PAUSED) {
+                return;
+            }
+            setState(AgentState.RUNNING, "");
+            if (!config.pollInterval().isZero()) {
+                int forRun = run;
+                timer = env.scheduler().schedule(config.pollInterval(), () -> signal(() -> tick(forRun)));
+            }
+        });
+    }
+
+    /**
+     * Ends a paused agent that moved to {@code where}: teardown, stopped. Completes with the messages
+     * that waited, oldest first; messages from its subscriptions are dropped, the new copy has its own.
+     */
+    CompletionStage<List<PendingMessage>> release(String where) {
+        CompletableFuture<List<PendingMessage>> done = new CompletableFuture<>();
+        signal(() -> {
+            if (state != AgentState.PAUSED) {
+                done.completeExceptionally(new IllegalStateException("agent " + name + " is " + state.wireName()
+                        + ", no longer held still for its move"));
+                return;
+            }
+            endInstance();
+            run++;
+            setState(AgentState.STOPPED, "moved to " + where);
+            settled.complete(info());
+            List<PendingMessage> waiting = new ArrayList<>();
+            Envelope envelope;
+            while ((envelope = mailbox.poll()) != null) {
+                mailboxSize.decrementAndGet();
+                if (envelope.subscriber() == null) {
+                    waiting.add(new PendingMessage(envelope.payload(), envelope.sender(), envelope.reply()));
+                }
+            }
+            done.complete(waiting);
+        });
+        return done;
     }
 
     /** A provider of some type appeared; the agent starts or moves to it when it is its type. */
@@ -701,7 +768,7 @@ final class AgentCell implements Runnable {
     }
 
     AgentInfo info() {
-        return new AgentInfo(name, actorId, config.type(), system.nodeName(), state, restartCount);
+        return new AgentInfo(name, actorId, config.type(), system.nodeName(), state, restartCount, epoch);
     }
 
     String name() {
@@ -726,6 +793,10 @@ final class AgentCell implements Runnable {
 
     int restartCount() {
         return restartCount;
+    }
+
+    long epoch() {
+        return epoch;
     }
 
     String detail() {

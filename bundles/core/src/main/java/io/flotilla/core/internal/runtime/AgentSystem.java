@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -33,9 +34,12 @@ import io.flotilla.core.internal.store.AgentRecord;
 import io.flotilla.runtime.AgentDetails;
 import io.flotilla.runtime.AgentEvent;
 import io.flotilla.runtime.AgentEventListener;
+import io.flotilla.runtime.AgentHandoff;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.AgentSnapshot;
 import io.flotilla.runtime.InvalidSpawnConfigException;
 import io.flotilla.runtime.LogEntry;
+import io.flotilla.runtime.PendingMessage;
 import io.flotilla.runtime.RemoteMessaging;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnResult;
@@ -45,7 +49,7 @@ import io.flotilla.runtime.SpawnResult;
  * routes messages to them and tells listeners what happens to them. Plain Java: the OSGi component
  * feeds it agent types and listeners; the tests feed it scripted ones.
  */
-public final class AgentSystem implements AgentManager {
+public final class AgentSystem implements AgentManager, AgentHandoff {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSystem.class);
     private static final int LOCK_STRIPES = 64;
@@ -56,6 +60,8 @@ public final class AgentSystem implements AgentManager {
     private final Object[] nameLocks = new Object[LOCK_STRIPES];
     private final List<AgentEventListener> listeners = new CopyOnWriteArrayList<>();
     private final List<AgentFactory> pendingAutostarts = new ArrayList<>();
+    private final Map<String, List<CompletableFuture<Void>>> typeWaiters = new ConcurrentHashMap<>();
+    private final Set<AgentCell> discarding = ConcurrentHashMap.newKeySet();
     private final PubSub localBus = new LocalBus();
     private final RoutingPubSub pubSub = new RoutingPubSub(localBus);
     private volatile Supplier<List<NodeInfo>> fleetView = List::of;
@@ -79,7 +85,7 @@ public final class AgentSystem implements AgentManager {
                 if (cells.containsKey(record.name())) {
                     continue;
                 }
-                AgentCell cell = new AgentCell(this, env, record.config(), record.actorId());
+                AgentCell cell = new AgentCell(this, env, record.config(), record.actorId(), record.epoch());
                 cells.put(record.name(), cell);
                 if (record.running()) {
                     cell.start(AgentCell.StartMode.RESTORE);
@@ -134,6 +140,10 @@ public final class AgentSystem implements AgentManager {
         }
         types.add(factory);
         LOG.info("Agent type {} available from {}", factory.type(), factory.provider());
+        List<CompletableFuture<Void>> waiting = typeWaiters.remove(factory.type());
+        if (waiting != null) {
+            waiting.forEach(w -> w.complete(null));
+        }
         cells.values().forEach(cell -> cell.typeAdded(factory));
         if (factory.autostart()) {
             synchronized (pendingAutostarts) {
@@ -205,8 +215,9 @@ public final class AgentSystem implements AgentManager {
                 return new SpawnResult(SpawnResult.Outcome.ALREADY_RUNNING, existing.info(), existing.settled());
             }
             String actorId = existing != null ? existing.actorId() : UUID.randomUUID().toString();
-            env.records().save(new AgentRecord(actorId, config, true, null));
-            AgentCell cell = new AgentCell(this, env, config, actorId);
+            long epoch = existing != null ? existing.epoch() : 0;
+            env.records().save(new AgentRecord(actorId, config, true, epoch));
+            AgentCell cell = new AgentCell(this, env, config, actorId, epoch);
             cells.put(name, cell);
             if (active) {
                 existing.stop(cell).whenComplete((ignored, failure) -> cell.start(AgentCell.StartMode.SPAWN));
@@ -232,7 +243,7 @@ public final class AgentSystem implements AgentManager {
             if (cell == null) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException("no agent named " + name));
             }
-            env.records().save(new AgentRecord(cell.actorId(), cell.config(), false, null));
+            env.records().save(new AgentRecord(cell.actorId(), cell.config(), false, cell.epoch()));
             return cell.stop(null);
         }
     }
@@ -268,7 +279,7 @@ public final class AgentSystem implements AgentManager {
             if (cell == null) {
                 return false;
             }
-            env.records().save(new AgentRecord(cell.actorId(), cell.config(), true, null));
+            env.records().save(new AgentRecord(cell.actorId(), cell.config(), true, cell.epoch()));
             cell.restartNow();
             return true;
         }
@@ -341,6 +352,119 @@ public final class AgentSystem implements AgentManager {
     @Override
     public Set<String> types() {
         return types.types();
+    }
+
+    @Override
+    public CompletionStage<Void> awaitType(String type, Duration limit) {
+        if (types.lookup(type).isPresent()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> available = new CompletableFuture<>();
+        typeWaiters.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>()).add(available);
+        if (types.lookup(type).isPresent()) { // it came while the waiter was being registered
+            available.complete(null);
+        }
+        Cancellable deadline = env.scheduler().schedule(limit, () -> available.completeExceptionally(new TimeoutException(
+                "agent type '" + type + "' did not appear within " + AgentCell.seconds(limit) + " s")));
+        available.whenComplete((ignored, failure) -> {
+            deadline.cancel();
+            typeWaiters.computeIfPresent(type, (t, list) -> {
+                list.remove(available);
+                return list.isEmpty() ? null : list;
+            });
+        });
+        return available.minimalCompletionStage();
+    }
+
+    // ---------------------------------------------------------------- AgentHandoff
+
+    @Override
+    public CompletionStage<AgentSnapshot> pause(String name) {
+        AgentCell cell = cells.get(name);
+        if (cell == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no agent named " + name + " on node "
+                    + env.nodeName()));
+        }
+        return cell.pause();
+    }
+
+    @Override
+    public void resume(String name, long epoch) {
+        synchronized (lockFor(name)) {
+            AgentCell cell = cells.get(name);
+            if (cell == null) {
+                return;
+            }
+            if (epoch > cell.epoch()) {
+                boolean shouldRun = cell.state() != AgentState.STOPPED; // an operator may have stopped it meanwhile
+                env.records().save(new AgentRecord(cell.actorId(), cell.config(), shouldRun, epoch));
+            }
+            cell.resume(epoch);
+        }
+    }
+
+    @Override
+    public CompletionStage<List<PendingMessage>> release(String name, String newNode) {
+        AgentCell cell = cells.get(name);
+        if (cell == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no agent named " + name));
+        }
+        return cell.release("node " + newNode).thenApply(waiting -> {
+            synchronized (lockFor(name)) {
+                if (cells.remove(name, cell)) {
+                    env.records().delete(name);
+                    env.states().delete(name);
+                }
+            }
+            return waiting;
+        });
+    }
+
+    @Override
+    public SpawnResult adopt(AgentSnapshot snapshot) {
+        SpawnConfig config = snapshot.config();
+        String name = config.name();
+        synchronized (lockFor(name)) {
+            AgentCell existing = cells.get(name);
+            if (existing != null && !existing.state().isTerminal()) {
+                throw new IllegalStateException("an agent named " + name + " already runs on node " + env.nodeName()
+                        + " (" + existing.state().wireName() + ", epoch " + existing.epoch() + ")");
+            }
+            if (existing != null && existing.epoch() >= snapshot.epoch()) {
+                throw new IllegalStateException("node " + env.nodeName() + " already knows agent " + name + " at epoch "
+                        + existing.epoch() + ", not older than the moving copy's " + snapshot.epoch());
+            }
+            // State first: when setup() runs, recall() must find what the agent persisted on the other node.
+            env.states().open(name, problem -> LOG.warn("{}", problem)).replaceAll(snapshot.state());
+            env.records().save(new AgentRecord(snapshot.actorId(), config, true, snapshot.epoch()));
+            AgentCell cell = new AgentCell(this, env, config, snapshot.actorId(), snapshot.epoch());
+            cells.put(name, cell);
+            cell.start(AgentCell.StartMode.SPAWN);
+            LOG.info("Agent {} ({}) moved here at epoch {}", name, config.type(), snapshot.epoch());
+            return new SpawnResult(existing == null ? SpawnResult.Outcome.SPAWNED : SpawnResult.Outcome.REPLACED,
+                    cell.info(), cell.settled());
+        }
+    }
+
+    @Override
+    public OptionalLong epoch(String name) {
+        AgentCell cell = cells.get(name);
+        return cell == null ? OptionalLong.empty() : OptionalLong.of(cell.epoch());
+    }
+
+    @Override
+    public boolean discardStale(String name, long newerEpoch) {
+        AgentCell cell;
+        synchronized (lockFor(name)) {
+            cell = cells.get(name);
+            if (cell == null || cell.epoch() >= newerEpoch || cell.state() == AgentState.PAUSED || !discarding.add(cell)) {
+                return false;
+            }
+        }
+        LOG.warn("Agent {} runs elsewhere at epoch {}, newer than this node's copy (epoch {}): discarding this copy",
+                name, newerEpoch, cell.epoch());
+        removeAsync(name, true).whenComplete((done, failure) -> discarding.remove(cell));
+        return true;
     }
 
     @Override
@@ -431,7 +555,7 @@ public final class AgentSystem implements AgentManager {
     void emit(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message) {
         AgentEvent event = new AgentEvent(kind, cell.name(), cell.actorId(), cell.config().type(), env.nodeName(),
                 cell.state(), cell.restartCount(), phase, severity, message, env.scheduler().clock().instant(),
-                cell.config(), cell.provider());
+                cell.config(), cell.provider(), cell.epoch());
         cell.logEvent(event);
         for (AgentEventListener listener : listeners) {
             try {

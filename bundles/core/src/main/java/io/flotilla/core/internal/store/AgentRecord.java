@@ -8,15 +8,11 @@ import io.flotilla.runtime.SpawnConfig;
  * @param actorId  its stable id
  * @param config   its spawn configuration
  * @param running  whether it should run (false after a deliberate stop)
- * @param source   where it came from, for descriptors: the {@code deploy/} file; otherwise null
+ * @param epoch    how many times it moved between nodes; the copy with the highest epoch is the agent
  */
-public record AgentRecord(String actorId, SpawnConfig config, boolean running, String source) {
+public record AgentRecord(String actorId, SpawnConfig config, boolean running, long epoch) {
 
     public String name() {
         return config.name();
-    }
-
-    public AgentRecord withRunning(boolean shouldRun) {
-        return new AgentRecord(actorId, config, shouldRun, source);
     }
 }

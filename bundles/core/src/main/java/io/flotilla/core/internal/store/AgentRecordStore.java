@@ -33,8 +33,8 @@ public final class AgentRecordStore {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("actor_id", record.actorId());
         document.put("running", record.running());
-        if (record.source() != null) {
-            document.put("source", record.source());
+        if (record.epoch() > 0) {
+            document.put("epoch", record.epoch());
         }
         Map<String, Object> config = record.config().toMap();
         config.remove("replace");
@@ -89,11 +89,14 @@ public final class AgentRecordStore {
         }
         Object actorId = document.get("actor_id");
         Object running = document.get("running");
-        Object source = document.get("source");
+        Object epoch = document.getOrDefault("epoch", 0);
         if (!(actorId instanceof String id) || !(running instanceof Boolean shouldRun)) {
             throw new IOException("'actor_id' or 'running' missing");
         }
-        return new AgentRecord(id, spawnConfig, shouldRun, source instanceof String s ? s : null);
+        if (!(epoch instanceof Number number) || number.longValue() < 0) {
+            throw new IOException("'epoch' is not a count");
+        }
+        return new AgentRecord(id, spawnConfig, shouldRun, number.longValue());
     }
 
     private Path file(String name) {
