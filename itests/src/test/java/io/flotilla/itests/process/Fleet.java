@@ -161,12 +161,7 @@ public final class Fleet implements AutoCloseable {
     }
 
     private boolean accepts() {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return MosquittoBroker.listening(port);
     }
 
     /** Fails when any node's log shows broken wiring. */

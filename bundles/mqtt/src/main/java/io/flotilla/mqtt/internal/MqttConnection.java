@@ -41,15 +41,20 @@ import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.FleetTopics;
 
 /**
- * The node's one MQTT client. A stable client id with clean session off, so the broker keeps this
+ * The node's MQTT connection. A stable client id with clean session off, so the broker keeps this
  * node's subscriptions and the QoS 1 commands sent while it is away; its own reconnect loop with
  * capped, jittered back-off (Paho's is shared static state); every subscription renewed on every
  * connect; presence as a retained {@code status} message that is also the Last Will, with an
  * {@code incarnation} that rises on every connect.
+ *
+ * <p>Every connect attempt gets a fresh Paho client: reusing one after a lost connection can wedge
+ * Paho 1.2.5 (its new sender thread stops at once on the old session's pending flows, and the
+ * connect waits for it forever). What Paho would have resent, the QoS 1 messages in flight when the
+ * connection went, is therefore kept here and sent again on the next connection.
  */
 @Component(service = {FleetLink.class, FleetConnection.class}, configurationPid = MqttConfig.PID)
 @Designate(ocd = MqttConfig.class)
-public final class MqttConnection implements FleetConnection, MqttCallbackExtended {
+public final class MqttConnection implements FleetConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     private static final int QOS = 1;
@@ -62,7 +67,10 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
     private final FleetTopics topics;
     private final Wire wire;
     private final Clock clock = Clock.systemUTC();
-    private final MqttAsyncClient client;
+    // A new one for every connect attempt; null before the first.
+    private volatile MqttAsyncClient client;
+    // QoS 1 messages handed to the current client and not yet acknowledged; guarded by offline.
+    private final Map<IMqttDeliveryToken, Outbound> inFlight = new LinkedHashMap<>();
     private final SocketFactory socketFactory;
     private final ScheduledExecutorService loop;
     private final Map<String, List<FleetMessageHandler>> handlers = new LinkedHashMap<>();
@@ -102,8 +110,6 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
         this.wire = new Wire(clock);
         this.quietUntil = clock.millis() + STARTUP_GRACE.toMillis();
         this.socketFactory = settings.socketFactory();
-        this.client = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), new MemoryPersistence());
-        client.setCallback(this);
         this.loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "flotilla-mqtt");
             thread.setDaemon(true);
@@ -118,18 +124,22 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
         State before = state;
         state = State.STOPPED;
         loop.shutdownNow();
+        MqttAsyncClient current = client;
+        if (current == null) {
+            return;
+        }
         try {
             if (before == State.CONNECTED) {
                 // A clean disconnect sends no Will: say goodbye ourselves, retained like the Will.
-                client.publish(topics.own("status"), statusMessage("offline", incarnation, "stopped"))
+                current.publish(topics.own("status"), statusMessage("offline", incarnation, "stopped"))
                         .waitForCompletion(2000);
-                client.disconnect(2000).waitForCompletion(3000);
+                current.disconnect(2000).waitForCompletion(3000);
             }
         } catch (MqttException e) {
             LOG.debug("Disconnecting from {}: {}", settings.broker(), e.getMessage());
         } finally {
             try {
-                client.close(true);
+                current.close(true);
             } catch (MqttException e) {
                 LOG.debug("Closing the MQTT client: {}", e.getMessage());
             }
@@ -139,15 +149,23 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
 
     // ---------------------------------------------------------------- connecting
 
+    private MqttAsyncClient newClient() throws MqttException {
+        MqttAsyncClient fresh = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), new MemoryPersistence());
+        fresh.setCallback(new CurrentClientOnly(fresh));
+        return fresh;
+    }
+
     private void connect() {
         if (state == State.STOPPED) {
             return;
         }
         state = State.CONNECTING;
-        long next = Math.max(incarnation + 1, clock.millis());
-        incarnation = next;
-        MqttConnectOptions options = options(next);
+        long attempt = Math.max(incarnation + 1, clock.millis());
+        incarnation = attempt;
+        MqttConnectOptions options = options(attempt);
+        retire(client);
         try {
+            client = newClient();
             client.connect(options, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
@@ -156,11 +174,43 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
 
                 @Override
                 public void onFailure(IMqttToken token, Throwable failure) {
-                    runOnLoop(() -> connectFailed(failure));
+                    runOnLoop(() -> {
+                        if (state == State.CONNECTING && incarnation == attempt) {
+                            connectFailed(failure);
+                        }
+                    });
                 }
             });
+            // Paho bounds the TCP connect, not the wait for the CONNACK: an attempt gets twice the connect timeout.
+            loop.schedule(() -> abandonIfHung(attempt), 2L * settings.connectTimeout(), TimeUnit.SECONDS);
         } catch (MqttException e) {
             connectFailed(e);
+        }
+    }
+
+    /** Gives up an attempt that neither succeeded nor failed in time; the next attempt has a new client. */
+    private void abandonIfHung(long attempt) {
+        if (state != State.CONNECTING || incarnation != attempt) {
+            return;
+        }
+        LOG.warn("Connecting to {} did not finish within {} s; trying again", settings.broker(), 2 * settings.connectTimeout());
+        connectFailed(new java.util.concurrent.TimeoutException("no answer within " + 2 * settings.connectTimeout() + " s"));
+    }
+
+    /** Ends a client that is done with: its connection closed, its threads stopped. Loop thread. */
+    private void retire(MqttAsyncClient old) {
+        if (old == null) {
+            return;
+        }
+        try {
+            old.disconnectForcibly(0, 100, false);
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("Disconnecting a finished MQTT client: {}", e.getMessage());
+        }
+        try {
+            old.close(true);
+        } catch (MqttException | RuntimeException e) {
+            LOG.debug("Closing a finished MQTT client: {}", e.getMessage());
         }
     }
 
@@ -229,8 +279,7 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
         return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
     }
 
-    @Override
-    public void connectComplete(boolean reconnect, String serverUri) {
+    private void connectComplete(boolean reconnect, String serverUri) {
         runOnLoop(() -> onConnected(serverUri));
     }
 
@@ -273,14 +322,14 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
         }
     }
 
-    @Override
-    public void connectionLost(Throwable cause) {
+    private void connectionLost(Throwable cause) {
         runOnLoop(() -> {
             if (state == State.STOPPED) {
                 return;
             }
             state = State.DISCONNECTED;
             LOG.warn("Lost the connection to {}: {}. Reconnecting", settings.broker(), describe(cause));
+            resendInFlight();
             listeners.forEach(Listener::disconnected);
             failures = 1;
             loop.schedule(this::connect, backoff().toMillis(), TimeUnit.MILLISECONDS);
@@ -297,6 +346,27 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
 
     // ---------------------------------------------------------------- publishing
 
+    /** Hands a message to the current client, remembering it until the broker acknowledges it. */
+    private void send(Outbound outbound) throws MqttException {
+        IMqttDeliveryToken token = client.publish(outbound.topic(), outbound.message());
+        synchronized (offline) {
+            if (!token.isComplete()) {
+                inFlight.put(token, outbound);
+            }
+        }
+    }
+
+    /** The connection went: what it did not acknowledge goes first when the next one is up. Loop thread. */
+    private void resendInFlight() {
+        synchronized (offline) {
+            List<Outbound> unacknowledged = new ArrayList<>(inFlight.values());
+            inFlight.clear();
+            for (int i = unacknowledged.size() - 1; i >= 0; i--) {
+                offline.addFirst(unacknowledged.get(i));
+            }
+        }
+    }
+
     @Override
     public void publish(String topic, Object payload, boolean retained) {
         MqttMessage message = new MqttMessage(wire.encode(payload));
@@ -304,7 +374,7 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
         message.setRetained(retained);
         if (state == State.CONNECTED && offlineEmpty()) {
             try {
-                client.publish(topic, message);
+                send(new Outbound(topic, message));
                 return;
             } catch (MqttException e) {
                 if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT
@@ -351,7 +421,7 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
                 return;
             }
             try {
-                client.publish(next.topic(), next.message());
+                send(next);
             } catch (MqttException e) {
                 if (e.getReasonCode() == MqttException.REASON_CODE_MAX_INFLIGHT) {
                     return; // deliveryComplete calls again
@@ -364,8 +434,10 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
         }
     }
 
-    @Override
-    public void deliveryComplete(IMqttDeliveryToken token) {
+    private void deliveryComplete(IMqttDeliveryToken token) {
+        synchronized (offline) {
+            inFlight.remove(token);
+        }
         if (!offlineEmpty()) {
             runOnLoop(this::flushOffline);
         }
@@ -439,8 +511,44 @@ public final class MqttConnection implements FleetConnection, MqttCallbackExtend
         };
     }
 
-    @Override
-    public void messageArrived(String topic, MqttMessage message) {
+    /** Paho's callbacks, passed on only while they come from the current client, not an abandoned one. */
+    private final class CurrentClientOnly implements MqttCallbackExtended {
+        private final MqttAsyncClient owner;
+
+        CurrentClientOnly(MqttAsyncClient owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+            if (owner == client) {
+                MqttConnection.this.connectComplete(reconnect, serverURI);
+            }
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            if (owner == client) {
+                MqttConnection.this.connectionLost(cause);
+            }
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            if (owner == client) {
+                MqttConnection.this.messageArrived(topic, message);
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+            if (owner == client) {
+                MqttConnection.this.deliveryComplete(token);
+            }
+        }
+    }
+
+    private void messageArrived(String topic, MqttMessage message) {
         List<FleetMessageHandler> matching = new ArrayList<>();
         synchronized (handlers) {
             handlers.forEach((filter, list) -> {

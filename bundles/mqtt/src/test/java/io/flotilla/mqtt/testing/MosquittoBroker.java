@@ -102,9 +102,18 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     private boolean accepts() {
+        return listening(port);
+    }
+
+    /**
+     * Whether something listens on loopback {@code port}. A connection to itself does not count: with
+     * nobody listening on an ephemeral port, Linux may pick that very port as the source and connect
+     * the socket to itself.
+     */
+    public static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
+            return socket.getLocalPort() != port;
         } catch (IOException e) {
             return false;
         }
