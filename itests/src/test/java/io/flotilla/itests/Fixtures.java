@@ -17,9 +17,10 @@ import io.flotilla.itests.fixtures.GreeterV2;
 
 /**
  * Bundles the tests install: agent types made the way authors make them, a prototype DS component
- * with {@code agent.type}. Built on the test driver's side, before the container starts.
+ * with {@code agent.type}. Built on the test driver's side, before the container starts. The
+ * benchmarks use them too.
  */
-final class Fixtures {
+public final class Fixtures {
 
     static final String GREETER_BSN = "flotilla-fixture-greeter";
 
@@ -49,10 +50,18 @@ final class Fixtures {
      * {@code repository} as {@link #TRAVELLER}: for a node that can resolve it when others cannot.
      */
     static String traveller(Path repository) throws IOException {
-        Path jar = repository.resolve("io/flotilla/fixtures/flotilla-fixture-traveller/1.0.0/flotilla-fixture-traveller-1.0.0.jar");
+        return greeterInRepository(repository, "flotilla-fixture-traveller", "traveller");
+    }
+
+    /**
+     * A bundle of its own (symbolic name {@code artifactId}) with agent type {@code type}, a greeter,
+     * laid out in the Maven repository at {@code repository}; returns its {@code mvn:} location.
+     */
+    public static String greeterInRepository(Path repository, String artifactId, String type) throws IOException {
+        Path jar = repository.resolve("io/flotilla/fixtures/" + artifactId + "/1.0.0/" + artifactId + "-1.0.0.jar");
         Files.createDirectories(jar.getParent());
-        agentBundle(jar, "flotilla-fixture-traveller", "1.0.0", GreeterV1.class, "traveller", false, null);
-        return TRAVELLER;
+        agentBundle(jar, artifactId, "1.0.0", GreeterV1.class, type, false, null);
+        return "mvn:io.flotilla.fixtures/" + artifactId + "/1.0.0";
     }
 
     /**

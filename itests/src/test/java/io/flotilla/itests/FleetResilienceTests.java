@@ -32,13 +32,7 @@ public abstract class FleetResilienceTests {
 
     @After
     public void stop() throws Exception {
-        if (fleet != null) {
-            try {
-                fleet.assertNoWiringErrors();
-            } finally {
-                fleet.close();
-            }
-        }
+        Fleet.closeChecked(fleet);
     }
 
     private static long ask(MqttProbe probe, String agent, String payload, String id) throws Exception {

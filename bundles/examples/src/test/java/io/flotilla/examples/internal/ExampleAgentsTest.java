@@ -32,6 +32,7 @@ class ExampleAgentsTest {
         sandbox.addType("temperature-sensor", TemperatureSensorAgent::new);
         sandbox.addType("crasher", CrasherAgent::new);
         sandbox.addType("relay", RelayAgent::new);
+        sandbox.addType("pinger", PingerAgent::new);
     }
 
     @AfterEach
@@ -59,6 +60,26 @@ class ExampleAgentsTest {
         sandbox.spawn(agent("c", "counter", "poll_interval", 0));
         sandbox.spawn(agent("r", "relay", "config", Map.of("target", "c")));
         assertEquals(5L, ask("r", Map.of("add", 5)));
+    }
+
+    @Test
+    void pingerMeasuresAsksToItsTarget() {
+        sandbox.spawn(agent("e", "echo"));
+        sandbox.spawn(agent("p", "pinger"));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> seen = (Map<String, Object>) ask("p", Map.of("target", "e", "count", 50, "concurrency", 4));
+
+        assertEquals(50, seen.get("count"));
+        assertEquals(0, seen.get("errors"));
+        assertTrue((double) seen.get("p99_ms") >= (double) seen.get("p50_ms"), seen.toString());
+        assertTrue(((Number) seen.get("per_second")).longValue() > 0, seen.toString());
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> nobody = (Map<String, Object>) ask("p", Map.of("target", "nobody", "count", 3));
+        assertEquals(3, nobody.get("errors"));
+        CompletionException e = assertThrows(CompletionException.class, () -> ask("p", Map.of("count", 3)));
+        assertTrue(e.getCause().getMessage().contains("pinger needs"), e.getCause().getMessage());
     }
 
     @Test

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
@@ -56,6 +56,7 @@ public final class ControlPlane {
     private static final List<String> COMMANDS = List.of("spawn", "stop", "stop_all", "list", "desired_state", "ping",
             "migrate");
     private static final Duration MIGRATE_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration SPAWN_RECLEAR_DELAY = Duration.ofSeconds(1);
 
     private final BundleContext context;
     private final FleetConnection fleet;
@@ -65,7 +66,9 @@ public final class ControlPlane {
     private final Wire wire = new Wire(Clock.systemUTC());
     private final RecentRequests recent = new RecentRequests(4096);
     private final DesiredState desired;
-    private final ExecutorService commands;
+    private final ScheduledThreadPoolExecutor commands;
+    /** The second clear of the spawn topic, pending; touched only on the command thread. */
+    private ScheduledFuture<?> spawnRecheck;
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -81,11 +84,12 @@ public final class ControlPlane {
         this.reader = reader;
         this.topics = fleet.topics();
         this.desired = new DesiredState(node.dataDirectory().resolve("mqtt").resolve("desired-state.json"));
-        this.commands = Executors.newSingleThreadExecutor(runnable -> {
+        this.commands = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "flotilla-commands");
             thread.setDaemon(true);
             return thread;
         });
+        commands.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         for (String kind : COMMANDS) {
             subscriptions.add(fleet.subscribeDurable(topics.own(kind),
                     (topic, payload, retained) -> accept(kind, topic, payload, retained)));
@@ -446,6 +450,19 @@ public final class ControlPlane {
     private void clearHandled(String kind, String topic, boolean retained) {
         if (retained || "spawn".equals(kind)) {
             fleet.publish(topic, new byte[0], true);
+        }
+        if ("spawn".equals(kind) && spawnRecheck == null) {
+            // Artemis hands a retained message to subscribers before it stores the retained copy
+            // (two steps of one transaction); if its thread stalls between them, the clear above
+            // comes first and the spawn stays retained. Clearing once more, well after, closes that.
+            try {
+                spawnRecheck = commands.schedule(() -> {
+                    spawnRecheck = null;
+                    fleet.publish(topic, new byte[0], true);
+                }, SPAWN_RECLEAR_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                LOG.debug("Node stops; the spawn topic is not cleared a second time");
+            }
         }
     }
 

@@ -387,6 +387,23 @@ public final class MqttConnection implements FleetConnection {
         keepForLater(new Outbound(topic, message));
     }
 
+    @Override
+    public boolean publishTransient(String topic, Object payload) {
+        MqttMessage message = new MqttMessage(wire.encode(payload));
+        message.setQos(0);
+        if (state != State.CONNECTED) {
+            LOG.debug("Not connected: the message to {} is dropped", topic);
+            return false;
+        }
+        try {
+            client.publish(topic, message);
+            return true;
+        } catch (MqttException e) {
+            LOG.debug("The message to {} is dropped: {}", topic, describe(e));
+            return false;
+        }
+    }
+
     private boolean offlineEmpty() {
         synchronized (offline) {
             return offline.isEmpty();

@@ -142,10 +142,10 @@ public final class TaskRouter implements TaskHandoff {
             }
             response.put("timestamp", wire.now());
             try {
-                fleet.publish(reply, response, false);
+                fleet.publishTransient(reply, response);
             } catch (IllegalArgumentException notJson) {
                 LOG.warn("The reply of {} is not JSON: {}", name, notJson.getMessage());
-                fleet.publish(reply, Map.of("error", "the reply of " + name + " is not JSON: " + notJson.getMessage()), false);
+                fleet.publishTransient(reply, Map.of("error", "the reply of " + name + " is not JSON: " + notJson.getMessage()));
             }
         });
     }

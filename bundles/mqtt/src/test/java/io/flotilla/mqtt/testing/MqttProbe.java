@@ -109,16 +109,21 @@ public final class MqttProbe implements AutoCloseable {
 
     /** The first message (already seen or still to come) on {@code topic} that {@code test} accepts. */
     public Seen await(String topic, Predicate<Seen> test, Duration limit) {
+        List<Seen> match = awaitOn(topic, messages -> messages.stream().anyMatch(test), limit);
+        return match.stream().filter(test).findFirst().orElseThrow();
+    }
+
+    /** Waits until the messages seen on {@code topic}, in arrival order, satisfy {@code test}; returns them. */
+    public List<Seen> awaitOn(String topic, Predicate<List<Seen>> test, Duration limit) {
         long end = System.nanoTime() + limit.toNanos();
         while (true) {
-            for (Seen message : seen) {
-                if (message.topic().equals(topic) && test.test(message)) {
-                    return message;
-                }
+            List<Seen> messages = seenOn(topic);
+            if (test.test(messages)) {
+                return messages;
             }
             if (System.nanoTime() > end) {
-                throw new AssertionError("no matching message on " + topic + " within " + limit.toSeconds()
-                        + " s; seen there: " + seenOn(topic));
+                throw new AssertionError("messages on " + topic + " not as awaited within " + limit.toSeconds()
+                        + " s; seen there: " + messages);
             }
             try {
                 Thread.sleep(20);
