@@ -7,8 +7,9 @@ import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Request and reply over the fleet broker. Each request gets a fresh id and a reply topic of this
- * node ({@code nodes/{n}/reply/{id}}); concurrent requests never see each other's replies.
+ * Request and reply over the fleet broker. Each request gets a fresh id; replies come to this
+ * node's reply topic ({@code nodes/{n}/reply}) and carry that id back in {@code request_id}, so
+ * concurrent requests never see each other's replies.
  */
 @ProviderType
 public interface FleetRequests {
@@ -30,7 +31,7 @@ public interface FleetRequests {
     /**
      * A reply this node waits for.
      *
-     * @param requestId  its id, the last level of {@code replyTopic}
+     * @param requestId  its id: the request must carry it as {@code request_id}, and the reply brings it back
      * @param replyTopic where the reply must be published
      * @param reply      completes with the reply's JSON object, or with a timeout
      */

@@ -43,9 +43,13 @@ public final class FleetTopics {
         return prefix + "agents/+/" + suffix;
     }
 
-    /** {@code nodes/{this node}/reply/{id}}: where replies to this node's requests come. */
-    public String reply(String id) {
-        return own("reply/" + id);
+    /**
+     * {@code nodes/{this node}/reply}: where replies to this node's requests come, each naming its
+     * request in {@code request_id}. One topic for all: a broker such as Artemis makes an address
+     * for every distinct topic, so a topic per request would cost it memory and time on every ask.
+     */
+    public String replies() {
+        return own("reply");
     }
 
     /** {@code agents/by-name/{name}/task}. */

@@ -17,19 +17,22 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.flotilla.api.Subscription;
 import io.flotilla.mqtt.internal.Wire.MalformedPayload;
 import io.flotilla.runtime.FleetRequests;
-import io.flotilla.runtime.FleetTopics;
 
 /**
- * Requests from this node and their replies: each request gets a fresh id and the reply topic
- * {@code nodes/{n}/reply/{id}}; a reply completes exactly the request of its id, a late one is
- * dropped, and every request ends at its timeout.
+ * Requests from this node and their replies: each request gets a fresh id, replies come to
+ * {@code nodes/{n}/reply} with that id in {@code request_id}; a reply completes exactly the
+ * request of its id, a late one is dropped, and every request ends at its timeout.
  */
 @Component(service = FleetRequests.class)
 public final class ReplyRouter implements FleetRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplyRouter.class);
 
     private final FleetConnection fleet;
     private final Wire wire = new Wire(Clock.systemUTC());
@@ -49,8 +52,7 @@ public final class ReplyRouter implements FleetRequests {
             return thread;
         });
         timeouts.setRemoveOnCancelPolicy(true);
-        this.replies = fleet.subscribe(fleet.topics().reply("+"),
-                (topic, payload, retained) -> complete(FleetTopics.last(topic), payload));
+        this.replies = fleet.subscribe(fleet.topics().replies(), (topic, payload, retained) -> complete(payload));
     }
 
     @Deactivate
@@ -78,21 +80,24 @@ public final class ReplyRouter implements FleetRequests {
         CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
         ScheduledFuture<?> expiry = timeouts.schedule(() -> expire(id, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
         pending.put(id, new Pending(reply, expiry));
-        return new Expected(id, fleet.topics().reply(id), reply.minimalCompletionStage());
+        return new Expected(id, fleet.topics().replies(), reply.minimalCompletionStage());
     }
 
-    /** On the delivery thread: completes the request of that id, if it still waits. */
-    private void complete(String id, byte[] payload) {
-        Pending waiting = pending.remove(id);
+    /** On the delivery thread: completes the request the reply names, if it still waits. */
+    private void complete(byte[] payload) {
+        Map<String, Object> reply;
+        try {
+            reply = wire.object(payload);
+        } catch (MalformedPayload e) {
+            LOG.debug("A reply that is not a JSON object is dropped: {}", e.getMessage());
+            return;
+        }
+        Pending waiting = reply.get("request_id") instanceof String id ? pending.remove(id) : null;
         if (waiting == null) {
-            return; // late, or not ours
+            return; // late, not ours, or without request_id: no request can be told
         }
         waiting.timeout().cancel(false);
-        try {
-            waiting.reply().complete(wire.object(payload));
-        } catch (MalformedPayload e) {
-            waiting.reply().completeExceptionally(new IllegalStateException("malformed reply: " + e.getMessage()));
-        }
+        waiting.reply().complete(reply);
     }
 
     private void expire(String id, Duration timeout) {
