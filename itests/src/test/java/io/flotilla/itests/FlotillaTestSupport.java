@@ -120,6 +120,7 @@ public abstract class FlotillaTestSupport {
 
     /** Runs a shell command as an operator would type it; returns what it printed. Fails on a command error. */
     protected String executeCommand(String command) {
+        awaitCommand(command.trim().split("\\s+", 2)[0]);
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8);
         Session session = sessionFactory.create(System.in, printer, printer);
@@ -144,6 +145,16 @@ public abstract class FlotillaTestSupport {
             throw new AssertionError("command '" + command + "' did not complete: " + e, e);
         } finally {
             session.close();
+        }
+    }
+
+    /** Karaf registers a bundle's commands once their services are there, which may be after the test starts. */
+    private void awaitCommand(String scopedName) {
+        int colon = scopedName.indexOf(':');
+        if (colon > 0) {
+            String scope = scopedName.substring(0, colon);
+            String name = scopedName.substring(colon + 1);
+            await("the command " + scopedName, () -> sessionFactory.getRegistry().getCommand(scope, name) != null);
         }
     }
 
