@@ -22,6 +22,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.flotilla.mqtt.internal.NoDelaySocketFactory;
+
 /**
  * The benchmark's own MQTT client: Nagle off, QoS 1, and every arrival stamped with
  * {@link System#nanoTime()} on the delivery thread, before anything else looks at it, so that
@@ -53,7 +55,7 @@ final class BenchClient implements AutoCloseable {
         client = new MqttAsyncClient(brokerUrl, "bench-" + UUID.randomUUID(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
-        options.setSocketFactory(new NoDelaySockets());
+        options.setSocketFactory(NoDelaySocketFactory.plain());
         options.setMaxInflight(65_000);
         options.setConnectionTimeout(10);
         client.setCallback(new MqttCallback() {

@@ -26,6 +26,7 @@ import io.flotilla.itests.Fixtures;
 import io.flotilla.itests.process.Fleet;
 import io.flotilla.itests.process.Installation;
 import io.flotilla.itests.process.NodeProcess;
+import io.flotilla.mqtt.internal.NoDelaySocketFactory;
 
 /**
  * The figures that need real nodes: {@code bin/flotilla} processes and a real broker (Mosquitto with
@@ -138,31 +139,25 @@ final class FleetBenchmarks {
     // ---------------------------------------------------------------- 1: spawn latency
 
     private void spawnLatency(Fleet fleet, BenchClient client) throws Exception {
+        List<String> spawned = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
+            spawned.add("warm-" + i);
             spawnAndWait(client, "a", Map.of("name", "warm-" + i, "type", "echo", "poll_interval", 0));
         }
         List<Long> installed = new ArrayList<>();
         for (int i = 0; i < count(200, 1000); i++) {
+            spawned.add("spawn-" + i);
             installed.add(spawnAndWait(client, "a", Map.of("name", "spawn-" + i, "type", "echo", "poll_interval", 0)));
         }
         Path repository = fleet.home("a").resolve("system");
         List<Long> fromMaven = new ArrayList<>();
         for (int i = 0; i < count(10, 40); i++) {
             String location = Fixtures.greeterInRepository(repository, "bench-type-" + i, "bench-type-" + i);
+            spawned.add("maven-" + i);
             fromMaven.add(spawnAndWait(client, "a", Map.of("name", "maven-" + i, "type", "bench-type-" + i, "bundle", location,
                     "poll_interval", 0)));
         }
         // A thousand idle agents would heartbeat into the later figures: they go.
-        List<String> spawned = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            spawned.add("warm-" + i);
-        }
-        for (int i = 0; i < installed.size(); i++) {
-            spawned.add("spawn-" + i);
-        }
-        for (int i = 0; i < fromMaven.size(); i++) {
-            spawned.add("maven-" + i);
-        }
         stopAndForget(client, "a", spawned);
         Stats fast = new Stats(installed);
         Stats slow = new Stats(fromMaven);
@@ -358,7 +353,7 @@ final class FleetBenchmarks {
         MqttAsyncClient client = new MqttAsyncClient(brokerUrl, "raw-" + System.nanoTime(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(cleanSession);
-        options.setSocketFactory(new NoDelaySockets());
+        options.setSocketFactory(NoDelaySocketFactory.plain());
         options.setMaxInflight(1000);
         client.connect(options).waitForCompletion(10_000);
         return client;

@@ -34,10 +34,8 @@ public interface FleetLink {
      * only to someone waiting for it now, such as the reply to an ask (an asker that misses it times
      * out, as it would if the reply came after its deadline). A broker that keeps sessions on disk
      * writes every QoS 1 message it queues; this spares that write.
-     *
-     * @return whether the message was handed to the broker connection
      */
-    boolean publishTransient(String topic, Object payload);
+    void publishTransient(String topic, Object payload);
 
     /**
      * Subscribes at QoS 1. The handler runs on the client's delivery thread: it must hand the message

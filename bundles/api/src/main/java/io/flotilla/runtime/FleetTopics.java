@@ -74,9 +74,4 @@ public final class FleetTopics {
         }
         return null;
     }
-
-    /** The last level of {@code topic}. */
-    public static String last(String topic) {
-        return topic.substring(topic.lastIndexOf('/') + 1);
-    }
 }

@@ -388,19 +388,17 @@ public final class MqttConnection implements FleetConnection {
     }
 
     @Override
-    public boolean publishTransient(String topic, Object payload) {
+    public void publishTransient(String topic, Object payload) {
         MqttMessage message = new MqttMessage(wire.encode(payload));
         message.setQos(0);
         if (state != State.CONNECTED) {
             LOG.debug("Not connected: the message to {} is dropped", topic);
-            return false;
+            return;
         }
         try {
             client.publish(topic, message);
-            return true;
         } catch (MqttException e) {
             LOG.debug("The message to {} is dropped: {}", topic, describe(e));
-            return false;
         }
     }
 

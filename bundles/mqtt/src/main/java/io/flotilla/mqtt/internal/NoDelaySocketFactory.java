@@ -11,9 +11,9 @@ import javax.net.ssl.SSLSocketFactory;
  * Sockets with TCP_NODELAY. Without it, a small publish waits for the peer's delayed ACK (40 ms
  * and more) and every request/reply measures Nagle's algorithm instead of the system. Paho wants a
  * plain {@link SocketFactory} for tcp:// and an {@link SSLSocketFactory} for ssl://: {@link #plain}
- * and {@link #tls} give each.
+ * and {@link #tls} give each. Public for the benchmarks' raw clients; the package is not exported.
  */
-final class NoDelaySocketFactory extends SocketFactory {
+public final class NoDelaySocketFactory extends SocketFactory {
 
     private final SocketFactory delegate;
 
@@ -21,7 +21,7 @@ final class NoDelaySocketFactory extends SocketFactory {
         this.delegate = delegate;
     }
 
-    static SocketFactory plain() {
+    public static SocketFactory plain() {
         return new NoDelaySocketFactory(SocketFactory.getDefault());
     }
 
