@@ -39,11 +39,13 @@ final class FleetBenchmarks {
     private final Main.Mode mode;
     private final Report report;
     private final Installation installation;
+    private final Sections sections;
 
-    FleetBenchmarks(Main.Mode mode, Report report, Installation installation) {
+    FleetBenchmarks(Main.Mode mode, Report report, Installation installation, Sections sections) {
         this.mode = mode;
         this.report = report;
         this.installation = installation;
+        this.sections = sections;
     }
 
     private int count(int quick, int full) {
@@ -51,47 +53,42 @@ final class FleetBenchmarks {
     }
 
     void run() throws Exception {
-        bootAndMemory();
-        try (Fleet fleet = Fleet.prepare(Fleet.BrokerKind.MOSQUITTO, installation)) {
-            fleet.startNodes("a", "b");
-            try (BenchClient client = new BenchClient(fleet.brokerUrl())) {
-                client.subscribe("agents/+/heartbeat", "nodes/+/status", "nodes/+/migrate_result", "bench/#");
-                section("spawn latency", () -> spawnLatency(fleet, client));
-                section("restart latency", () -> restartLatency(client));
-                section("remote ask (Mosquitto)", () -> remoteAsk(fleet, client, "Mosquitto"));
-                section("migration", () -> migration(fleet, client));
-                section("agents per node", () -> agentsPerNode(fleet, client));
-                section("failure detection", () -> failureDetection(fleet, client));
+        sections.run("boot time and idle memory", this::bootAndMemory);
+        String spawn = "spawn latency";
+        String restart = "restart latency";
+        String askMosquitto = "remote ask (Mosquitto)";
+        String migration = "migration";
+        String density = "agents per node";
+        String failures = "failure detection";
+        if (sections.anySelected(spawn, restart, askMosquitto, migration, density, failures)) {
+            try (Fleet fleet = Fleet.prepare(Fleet.BrokerKind.MOSQUITTO, installation)) {
+                fleet.startNodes("a", "b");
+                try (BenchClient client = new BenchClient(fleet.brokerUrl())) {
+                    client.subscribe("agents/+/heartbeat", "nodes/+/status", "nodes/+/migrate_result", "bench/#");
+                    sections.run(spawn, () -> spawnLatency(fleet, client));
+                    sections.run(restart, () -> restartLatency(client));
+                    sections.run(askMosquitto, () -> remoteAsk(fleet, client, "Mosquitto"));
+                    sections.run(migration, () -> migration(fleet, client));
+                    sections.run(density, () -> agentsPerNode(fleet, client));
+                    sections.run(failures, () -> failureDetection(fleet, client));
+                }
             }
         }
-        try (Fleet fleet = Fleet.prepare(Fleet.BrokerKind.EMBEDDED, installation)) {
-            fleet.startNodes("a", "b");
-            try (BenchClient client = new BenchClient(fleet.brokerUrl())) {
-                client.subscribe("agents/+/heartbeat", "bench/#");
-                section("remote ask (embedded broker)", () -> remoteAsk(fleet, client, "the embedded broker"));
+        String askEmbedded = "remote ask (embedded broker)";
+        if (sections.anySelected(askEmbedded)) {
+            try (Fleet fleet = Fleet.prepare(Fleet.BrokerKind.EMBEDDED, installation)) {
+                fleet.startNodes("a", "b");
+                try (BenchClient client = new BenchClient(fleet.brokerUrl())) {
+                    client.subscribe("agents/+/heartbeat", "bench/#");
+                    sections.run(askEmbedded, () -> remoteAsk(fleet, client, "the embedded broker"));
+                }
             }
-        }
-    }
-
-    @FunctionalInterface
-    private interface Section {
-        void run() throws Exception;
-    }
-
-    private void section(String name, Section section) {
-        System.out.println("- " + name);
-        try {
-            section.run();
-        } catch (Exception e) {
-            report.failed(name, "", e);
-            e.printStackTrace(System.out);
         }
     }
 
     // ---------------------------------------------------------------- 8: boot and memory
 
     private void bootAndMemory() throws Exception {
-        System.out.println("- boot time and idle memory");
         double[] without = boot(Fleet.BrokerKind.MOSQUITTO);
         double[] with = boot(Fleet.BrokerKind.EMBEDDED);
         report.add("boot to online, node without broker", Report.ms(without[0] / 1000) + " s",

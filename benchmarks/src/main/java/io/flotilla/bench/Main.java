@@ -17,8 +17,9 @@ import io.flotilla.itests.process.Installation;
 import io.flotilla.mqtt.testing.MosquittoBroker;
 
 /**
- * {@code benchmarks/run [--quick | --full] [--out FILE]}: every figure of the benchmark issue, each
- * measured in the same run as what it is compared with, printed as it comes and written as a table.
+ * {@code benchmarks/run [--quick | --full] [--out FILE] [--only TEXT]}: every figure of the benchmark
+ * issue, each measured in the same run as what it is compared with, printed as it comes and written as
+ * a table. {@code --only} runs the sections whose names contain TEXT, for profiling one of them.
  */
 public final class Main {
 
@@ -31,13 +32,15 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Mode mode = Mode.QUICK;
         Path out = Path.of("benchmarks/target/benchmark-results.md");
+        String only = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> mode = Mode.QUICK;
                 case "--full" -> mode = Mode.FULL;
                 case "--out" -> out = Path.of(args[++i]);
+                case "--only" -> only = args[++i];
                 default -> {
-                    System.err.println("usage: benchmarks/run [--quick | --full] [--out FILE]");
+                    System.err.println("usage: benchmarks/run [--quick | --full] [--out FILE] [--only TEXT]");
                     System.exit(2);
                 }
             }
@@ -50,14 +53,11 @@ public final class Main {
         Report report = new Report(mode.name().toLowerCase(Locale.ROOT));
         System.out.println("Flotilla benchmark, " + mode.name().toLowerCase(Locale.ROOT) + " mode, on " + Report.machine());
 
-        System.out.println("- local messages, beside Apache Pekko (JMH)");
-        try {
-            localActors(mode, report);
-        } catch (Exception e) {
-            report.failed("local messages (JMH)", "", e);
-        }
+        Sections sections = new Sections(only, report);
+        Mode chosen = mode;
+        sections.run("local messages, beside Apache Pekko (JMH)", () -> localActors(chosen, report));
         Installation installation = Installation.unpack("bench");
-        new FleetBenchmarks(mode, report, installation).run();
+        new FleetBenchmarks(mode, report, installation, sections).run();
 
         long seconds = Math.round((System.nanoTime() - started) / 1e9);
         report.write(out, seconds);

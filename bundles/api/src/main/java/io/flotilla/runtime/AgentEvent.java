@@ -36,6 +36,8 @@ public record AgentEvent(Kind kind, String agent, String actorId, String type, S
         /** A line from {@code AgentContext.log}. */
         LOG,
         /** An alert from {@code AgentContext.alert}. */
-        ALERT
+        ALERT,
+        /** The agent is gone from this node: deleted, or moved to the node {@link #message()} names. */
+        REMOVED
     }
 }

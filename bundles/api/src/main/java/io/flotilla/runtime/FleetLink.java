@@ -50,4 +50,11 @@ public interface FleetLink {
      * arrive before a handler is registered wait for it.
      */
     Subscription subscribeDurable(String topicFilter, FleetMessageHandler handler);
+
+    /**
+     * Ends what {@link #subscribeDurable} keeps at the broker, for a topic this node is done with for
+     * good (the tasks of an agent that was deleted or moved away). Handlers still open keep receiving;
+     * the broker is told once none is left, at the next connect if the node is away now.
+     */
+    void releaseDurable(String topicFilter);
 }

@@ -57,11 +57,6 @@ public final class FleetTopics {
         return prefix + "agents/by-name/" + agentName + "/task";
     }
 
-    /** {@code agents/by-name/+/task}. */
-    public String everyTask() {
-        return prefix + "agents/by-name/+/task";
-    }
-
     /** The level after {@code nodes/} or {@code agents/by-name/} in {@code topic}, or null. */
     public String nameIn(String topic) {
         String rest = topic.startsWith(prefix) ? topic.substring(prefix.length()) : topic;

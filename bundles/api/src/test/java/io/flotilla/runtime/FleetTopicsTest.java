@@ -20,7 +20,6 @@ class FleetTopicsTest {
     void aPrefixGoesInFrontOfEveryTopic() {
         FleetTopics topics = new FleetTopics("site-a", "rpi");
         assertEquals("site-a/nodes/rpi/spawn", topics.own("spawn"));
-        assertEquals("site-a/agents/by-name/+/task", topics.everyTask());
         assertEquals("counter", topics.nameIn("site-a/agents/by-name/counter/task"));
         assertEquals("other", topics.nameIn("site-a/nodes/other/heartbeat"));
         assertNull(topics.nameIn("sensors/temperature"));

@@ -66,6 +66,9 @@ public final class AgentEventPublisher implements AgentEventListener {
                 line.put("level", event.severity().wireName());
                 fleet.publish(topics.agent(event.actorId(), "logs"), line, false);
             }
+            case REMOVED -> {
+                // Nothing to say on the agent's topics: the node's next heartbeat no longer lists it.
+            }
         }
     }
 

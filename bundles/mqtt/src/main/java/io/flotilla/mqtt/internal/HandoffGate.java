@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where the by-name task stream of a moving agent is cut. Every node sees that stream in the broker's
- * order, and the source puts a marker into it: the source answers what came before the marker, the
- * target what came after, once the source's forwarded messages are in.
+ * Where the by-name task stream of a moving agent is cut. Source and target both subscribe to that
+ * stream (the target before it confirms) and see it in the broker's order, and the source puts a
+ * marker into it: the source answers what came before the marker, the target what came after, once
+ * the source's forwarded messages are in.
  *
  * <p>{@link #check} runs on the delivery thread in arrival order. Held deliveries run under this
  * gate's lock when it opens, so a task that arrives meanwhile is delivered after them, never before.

@@ -3,6 +3,7 @@ package io.flotilla.mqtt.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.SocketFactory;
 
@@ -58,6 +60,7 @@ public final class MqttConnection implements FleetConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     private static final int QOS = 1;
+    private static final int SUBSCRIBE_BATCH = 500;
     private static final Duration STARTUP_GRACE = Duration.ofSeconds(10);
 
     /** Where the connection is. */
@@ -73,8 +76,7 @@ public final class MqttConnection implements FleetConnection {
     private final Map<IMqttDeliveryToken, Outbound> inFlight = new LinkedHashMap<>();
     private final SocketFactory socketFactory;
     private final ScheduledExecutorService loop;
-    private final Map<String, List<FleetMessageHandler>> handlers = new LinkedHashMap<>();
-    private final java.util.Set<String> durableFilters = new java.util.LinkedHashSet<>();
+    private final SubscriptionTable subscriptions = new SubscriptionTable();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Deque<Outbound> offline = new ArrayDeque<>();
 
@@ -88,16 +90,6 @@ public final class MqttConnection implements FleetConnection {
 
     private record Outbound(String topic, MqttMessage message) {
     }
-
-    /** A message that arrived before anything here subscribed to it. */
-    private record Parked(String topic, byte[] payload, boolean retained, long arrivedMillis) {
-    }
-
-    // The broker hands over a persistent session's queued messages right after connecting, possibly
-    // before every component has subscribed: those are kept a while for the first matching subscriber.
-    private static final int MAX_PARKED = 1000;
-    private static final long PARK_MILLIS = 120_000;
-    private final Deque<Parked> parked = new ArrayDeque<>();
 
     @Activate
     public MqttConnection(MqttConfig config, @Reference NodeIdentity node) throws Exception {
@@ -297,20 +289,19 @@ public final class MqttConnection implements FleetConnection {
         lastFailure = null;
         try {
             client.publish(topics.own("status"), statusMessage("online", incarnation, null));
-            String[] filters;
-            synchronized (handlers) {
-                java.util.Set<String> all = new java.util.LinkedHashSet<>(durableFilters);
-                all.addAll(handlers.keySet());
-                filters = all.toArray(String[]::new);
+            for (String stale : subscriptions.takeUnsubscribes()) {
+                client.unsubscribe(stale);
             }
-            if (filters.length > 0) {
-                int[] qos = new int[filters.length];
-                java.util.Arrays.fill(qos, QOS);
-                client.subscribe(filters, qos);
+            List<String> filters = subscriptions.filters();
+            // In batches: a node holding thousands of agents has a filter for each.
+            for (int from = 0; from < filters.size(); from += SUBSCRIBE_BATCH) {
+                String[] batch = filters.subList(from, Math.min(filters.size(), from + SUBSCRIBE_BATCH)).toArray(String[]::new);
+                int[] qos = new int[batch.length];
+                Arrays.fill(qos, QOS);
+                client.subscribe(batch, qos);
             }
         } catch (MqttException e) {
-            LOG.warn("Could not announce the node or renew its {} subscriptions on {}: {}", handlers.size(),
-                    settings.broker(), describe(e));
+            LOG.warn("Could not announce the node or renew its subscriptions on {}: {}", settings.broker(), describe(e));
         }
         flushOffline();
         for (Listener listener : listeners) {
@@ -472,27 +463,19 @@ public final class MqttConnection implements FleetConnection {
 
     private Subscription subscribe(String topicFilter, FleetMessageHandler handler, boolean durable) {
         MqttTopic.validate(topicFilter, true);
-        boolean first;
-        synchronized (handlers) {
-            if (durable) {
-                durableFilters.add(topicFilter);
-            }
-            List<FleetMessageHandler> list = handlers.computeIfAbsent(topicFilter, f -> new CopyOnWriteArrayList<>());
-            first = list.isEmpty();
-            list.add(handler);
-        }
-        if (first && state == State.CONNECTED) {
+        SubscriptionTable.Added added = subscriptions.add(topicFilter, handler, durable);
+        if (added.subscribeAtBroker() && state == State.CONNECTED) {
             try {
                 client.subscribe(topicFilter, QOS);
             } catch (MqttException e) {
                 LOG.warn("Subscribing to {} failed: {}; retried on the next connect", topicFilter, describe(e));
             }
         }
-        for (Parked early : takeParked(topicFilter)) {
+        for (SubscriptionTable.Parked early : added.early()) {
             deliver(handler, early.topic(), early.payload(), early.retained());
         }
         return new Subscription() {
-            private boolean closed;
+            private final AtomicBoolean closed = new AtomicBoolean();
 
             @Override
             public String topicFilter() {
@@ -501,29 +484,32 @@ public final class MqttConnection implements FleetConnection {
 
             @Override
             public void close() {
-                boolean last;
-                synchronized (handlers) {
-                    if (closed) {
-                        return;
-                    }
-                    closed = true;
-                    List<FleetMessageHandler> list = handlers.get(topicFilter);
-                    list.remove(handler);
-                    last = list.isEmpty();
-                    if (last) {
-                        handlers.remove(topicFilter);
-                    }
-                }
                 // A durable filter stays subscribed at the broker, in this node's session.
-                if (last && !durableFilters.contains(topicFilter) && state == State.CONNECTED) {
-                    try {
-                        client.unsubscribe(topicFilter);
-                    } catch (MqttException e) {
-                        LOG.debug("Unsubscribing from {}: {}", topicFilter, describe(e));
-                    }
+                if (closed.compareAndSet(false, true) && subscriptions.remove(topicFilter, handler)) {
+                    unsubscribeAtBroker(topicFilter);
                 }
             }
         };
+    }
+
+    @Override
+    public void releaseDurable(String topicFilter) {
+        if (subscriptions.release(topicFilter)) {
+            unsubscribeAtBroker(topicFilter);
+        }
+    }
+
+    private void unsubscribeAtBroker(String topicFilter) {
+        if (state != State.CONNECTED) {
+            subscriptions.unsubscribeOnConnect(topicFilter);
+            return;
+        }
+        try {
+            client.unsubscribe(topicFilter);
+        } catch (MqttException e) {
+            LOG.debug("Unsubscribing from {}: {}; retried on the next connect", topicFilter, describe(e));
+            subscriptions.unsubscribeOnConnect(topicFilter);
+        }
     }
 
     /** Paho's callbacks, passed on only while they come from the current client, not an abandoned one. */
@@ -564,19 +550,8 @@ public final class MqttConnection implements FleetConnection {
     }
 
     private void messageArrived(String topic, MqttMessage message) {
-        List<FleetMessageHandler> matching = new ArrayList<>();
-        synchronized (handlers) {
-            handlers.forEach((filter, list) -> {
-                if (MqttTopic.isMatched(filter, topic)) {
-                    matching.addAll(list);
-                }
-            });
-            if (matching.isEmpty()) {
-                park(new Parked(topic, message.getPayload(), message.isRetained(), clock.millis()));
-                return;
-            }
-        }
-        for (FleetMessageHandler handler : matching) {
+        for (FleetMessageHandler handler : subscriptions.matchingOrPark(topic, message.getPayload(), message.isRetained(),
+                clock.millis())) {
             deliver(handler, topic, message.getPayload(), message.isRetained());
         }
     }
@@ -587,31 +562,6 @@ public final class MqttConnection implements FleetConnection {
         } catch (RuntimeException e) {
             LOG.warn("Handling a message on {} failed", topic, e);
         }
-    }
-
-    /** Keeps an early message; called holding {@code handlers}. */
-    private void park(Parked message) {
-        long oldest = message.arrivedMillis() - PARK_MILLIS;
-        parked.removeIf(p -> p.arrivedMillis() < oldest);
-        if (parked.size() >= MAX_PARKED) {
-            parked.removeFirst();
-        }
-        parked.addLast(message);
-    }
-
-    /** Takes the early messages a new subscription matches. */
-    private List<Parked> takeParked(String filter) {
-        List<Parked> taken = new ArrayList<>();
-        synchronized (handlers) {
-            parked.removeIf(p -> {
-                if (MqttTopic.isMatched(filter, p.topic())) {
-                    taken.add(p);
-                    return true;
-                }
-                return false;
-            });
-        }
-        return taken;
     }
 
     // ---------------------------------------------------------------- FleetConnection

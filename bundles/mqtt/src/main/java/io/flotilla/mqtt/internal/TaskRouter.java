@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +29,7 @@ import io.flotilla.api.AskException;
 import io.flotilla.api.Severity;
 import io.flotilla.api.Subscription;
 import io.flotilla.mqtt.internal.Wire.MalformedPayload;
+import io.flotilla.runtime.AgentEvent;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.FleetRequests;
 import io.flotilla.runtime.FleetTopics;
@@ -40,8 +42,13 @@ import io.flotilla.runtime.TaskHandoff;
  * {@code {"result": ...}} or {@code {"error": ...}} there, echoing {@code request_id} and
  * {@code correlation_id}. Runs on the delivery thread, which is safe: an ask only enqueues.
  *
- * <p>While an agent moves, a {@link HandoffGate} decides which of the two nodes answers each task;
- * the messages that waited on the source arrive on the target's {@code nodes/{n}/task_forward}.
+ * <p>A node subscribes to the task topic of each agent it holds, from the agent's first event until
+ * it is removed, rather than to every agent's: a task is delivered to one node, not to all of them.
+ * The subscriptions are durable, so tasks sent while the node is away wait in its session.
+ *
+ * <p>While an agent moves, a {@link HandoffGate} decides which of the two nodes answers each task:
+ * the target subscribes to the agent's tasks before it confirms, so both see the source's marker.
+ * The messages that waited on the source arrive on the target's {@code nodes/{n}/task_forward}.
  */
 @Component(service = TaskHandoff.class, immediate = true)
 public final class TaskRouter implements TaskHandoff {
@@ -58,7 +65,10 @@ public final class TaskRouter implements TaskHandoff {
     private final ObjectMapper mapper = new ObjectMapper();
     private final HandoffGate gate = new HandoffGate();
     private final ScheduledExecutorService timer;
-    private final List<Subscription> subscriptions = new ArrayList<>();
+    private final Subscription forwards;
+    // The task subscription of each agent held here or arriving.
+    private final Map<String, Subscription> agentTasks = new ConcurrentHashMap<>();
+    private final AutoCloseable events;
 
     @Activate
     public TaskRouter(@Reference FleetConnection fleet, @Reference AgentManager agents, @Reference FleetRequests requests) {
@@ -71,14 +81,59 @@ public final class TaskRouter implements TaskHandoff {
             thread.setDaemon(true);
             return thread;
         });
-        subscriptions.add(fleet.subscribeDurable(topics.everyTask(), (topic, payload, retained) -> route(topic, payload)));
-        subscriptions.add(fleet.subscribeDurable(topics.own("task_forward"), (topic, payload, retained) -> forwarded(payload)));
+        this.forwards = fleet.subscribeDurable(topics.own("task_forward"), (topic, payload, retained) -> forwarded(payload));
+        // Events first, then the agents already here: an agent spawned in between is seen either way.
+        this.events = agents.followEvents(this::onAgentEvent);
+        agents.list().forEach(agent -> listen(agent.name()));
     }
 
     @Deactivate
     void deactivate() {
-        subscriptions.forEach(Subscription::close);
+        try {
+            events.close();
+        } catch (Exception e) {
+            LOG.debug("Unfollowing agent events: {}", e.getMessage());
+        }
+        // Closing keeps the durable subscriptions at the broker: tasks wait there for the next start.
+        forwards.close();
+        agentTasks.values().forEach(Subscription::close);
+        agentTasks.clear();
         timer.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- which tasks come here
+
+    private void onAgentEvent(AgentEvent event) {
+        if (event.kind() == AgentEvent.Kind.REMOVED) {
+            stopListening(event.agent());
+        } else if (event.kind() == AgentEvent.Kind.STATE_CHANGED) {
+            listen(event.agent());
+        }
+    }
+
+    private void listen(String agent) {
+        if (agentTasks.containsKey(agent)) {
+            return;
+        }
+        Subscription tasks = fleet.subscribeDurable(topics.task(agent), (topic, payload, retained) -> route(topic, payload));
+        if (agentTasks.putIfAbsent(agent, tasks) != null) {
+            tasks.close(); // another thread was first; the broker keeps one subscription either way
+        }
+    }
+
+    private void stopListening(String agent) {
+        Subscription tasks = agentTasks.remove(agent);
+        if (tasks != null) {
+            tasks.close();
+            fleet.releaseDurable(topics.task(agent));
+        }
+    }
+
+    /** After a move that did not happen: the target lets go of the tasks of an agent it never held. */
+    private void stopListeningUnlessHeld(String agent) {
+        if (agents.find(agent).isEmpty()) {
+            stopListening(agent);
+        }
     }
 
     // ---------------------------------------------------------------- tasks
@@ -168,8 +223,13 @@ public final class TaskRouter implements TaskHandoff {
     @Override
     public void expect(String agent, long epoch, String sourceNode, Duration limit) {
         gate.expect(agent, epoch);
+        // Before the confirmation goes out, so the broker has it before the source's marker comes.
+        listen(agent);
         try {
-            timer.schedule(() -> gate.expire(agent, epoch), limit.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> {
+                gate.expire(agent, epoch);
+                stopListeningUnlessHeld(agent);
+            }, limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
             LOG.debug("Not timing the handoff of {}: stopping", agent);
         }
@@ -233,6 +293,7 @@ public final class TaskRouter implements TaskHandoff {
     @Override
     public void abandon(String agent) {
         gate.abandon(agent);
+        stopListeningUnlessHeld(agent);
     }
 
     /** On the delivery thread: messages that waited on the source of an agent that moved here. */

@@ -167,6 +167,42 @@ class MqttConnectionTest {
     }
 
     @Test
+    void aReleasedDurableSubscriptionIsNoLongerKeptByTheBroker() throws Exception {
+        connection = connect("theta", broker.port());
+        var departed = connection.subscribeDurable("t/departed/task", (topic, payload, retained) -> { });
+        var staying = connection.subscribeDurable("t/staying/task", (topic, payload, retained) -> { });
+        await("connected", connection::isConnected);
+        departed.close();
+        connection.releaseDurable("t/departed/task"); // as for an agent that moved to another node
+        staying.close();
+        connection.deactivate();
+
+        probe.publish("t/departed/task", "for an agent that left");
+        probe.publish("t/staying/task", "for an agent still here");
+
+        connection = connect("theta", broker.port());
+        List<String> received = new CopyOnWriteArrayList<>();
+        connection.subscribe("t/#", (topic, payload, retained) -> received.add(topic));
+        await("the task kept for the agent still here", () -> received.contains("t/staying/task"));
+        assertTrue(!received.contains("t/departed/task"), received.toString());
+    }
+
+    @Test
+    void aTopicReachesItsExactAndItsWildcardSubscribers() throws Exception {
+        connection = connect("iota", broker.port());
+        List<String> received = new CopyOnWriteArrayList<>();
+        connection.subscribe("t/one/task", (topic, payload, retained) -> received.add("exact"));
+        connection.subscribe("t/+/task", (topic, payload, retained) -> received.add("wildcard"));
+        connection.subscribe("t/two/task", (topic, payload, retained) -> received.add("another exact"));
+        await("connected", connection::isConnected);
+
+        probe.publish("t/one/task", "x");
+
+        await("both subscribers", () -> received.containsAll(List.of("exact", "wildcard")));
+        assertTrue(!received.contains("another exact"), received.toString());
+    }
+
+    @Test
     void aNodeStartedBeforeItsBrokerConnectsOnceTheBrokerIsThere() throws Exception {
         int port = MosquittoBroker.freePort();
         connection = connect("zeta", port);

@@ -209,6 +209,11 @@ public final class AgentManagerComponent implements AgentManager, AgentHandoff {
     }
 
     @Override
+    public AutoCloseable followEvents(AgentEventListener listener) {
+        return system.followEvents(listener);
+    }
+
+    @Override
     public Set<String> types() {
         return system.types();
     }

@@ -764,6 +764,7 @@ final class AgentCell implements Runnable {
             case ERROR -> event.severity().wireName() + " in " + event.phase() + ": " + event.message();
             case ALERT -> "alert (" + event.severity().wireName() + "): " + event.message();
             case LOG -> event.message();
+            case REMOVED -> "removed" + (event.message() == null ? "" : ", moved to node " + event.message());
         };
     }
 

@@ -267,6 +267,7 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
                     if (deleteState) {
                         env.states().delete(name);
                     }
+                    emit(cell, AgentEvent.Kind.REMOVED, null, Severity.INFO, null);
                 }
             }
         });
@@ -350,6 +351,12 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
     }
 
     @Override
+    public AutoCloseable followEvents(AgentEventListener listener) {
+        addListener(listener);
+        return () -> removeListener(listener);
+    }
+
+    @Override
     public Set<String> types() {
         return types.types();
     }
@@ -414,6 +421,7 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
                 if (cells.remove(name, cell)) {
                     env.records().delete(name);
                     env.states().delete(name);
+                    emit(cell, AgentEvent.Kind.REMOVED, null, Severity.INFO, newNode);
                 }
             }
             return waiting;
