@@ -20,6 +20,7 @@ import io.flotilla.api.AgentState;
 import io.flotilla.api.Reply;
 import io.flotilla.core.internal.selftest.Sandbox;
 import io.flotilla.core.internal.selftest.ScriptedAgent.Script;
+import io.flotilla.runtime.AgentEvent;
 import io.flotilla.runtime.AgentSnapshot;
 import io.flotilla.runtime.PendingMessage;
 import io.flotilla.runtime.SpawnConfig;
@@ -119,6 +120,9 @@ class HandoffTest {
         assertFalse(asked.isDone(), "the ask is answered by the node the agent went to");
         assertEquals(1, script.teardowns.get());
         assertTrue(source.system().find("c").isEmpty());
+        AgentEvent last = source.events("c").get(source.events("c").size() - 1);
+        assertEquals(AgentEvent.Kind.REMOVED, last.kind(), "listeners learn it is gone (tasks stop coming here)");
+        assertEquals("far", last.message());
         assertFalse(Files.exists(source.directory().resolve("agents/c.json")));
         assertFalse(Files.exists(source.directory().resolve("state/c.json")));
     }

@@ -101,6 +101,9 @@ class NodeRestartTest {
             assertFalse(Files.exists(data.resolve("state/c.json")));
             assertFalse(Files.exists(data.resolve("agents/c.json")));
             assertTrue(sandbox.system().list().isEmpty());
+            List<AgentEvent> events = sandbox.events("c");
+            assertEquals(AgentEvent.Kind.REMOVED, events.get(events.size() - 1).kind(), "the last thing listeners hear");
+            assertEquals(1, events.stream().filter(e -> e.kind() == AgentEvent.Kind.REMOVED).count());
         }
     }
 
