@@ -53,7 +53,9 @@ public class SupervisionIT extends FlotillaTestSupport {
         spawn(Map.of("name", "crashy", "type", "crasher", "poll_interval", 0.02, "restart_delay", 0.3,
                 "max_restarts", 3, "config", Map.of("fail_every", true)));
 
-        awaitState("crashy", AgentState.FAILED);
+        // The fatal error is told after the state turns failed: wait for it, not for the state.
+        await("the fatal error that ends it", () -> eventsOf("crashy", AgentEvent.Kind.ERROR).stream()
+                .anyMatch(e -> e.severity() == Severity.FATAL));
 
         List<AgentEvent> states = eventsOf("crashy", AgentEvent.Kind.STATE_CHANGED);
         List<AgentEvent> restarts = states.stream().filter(e -> e.state() == AgentState.RESTARTING).toList();

@@ -611,9 +611,14 @@ final class AgentCell implements Runnable {
     }
 
     private void finishWith(AgentState end, String reason, String errorPhase) {
+        if (errorPhase != null) {
+            // Before the state: whoever sees the agent failed also finds why.
+            lastError = reason;
+            lastErrorAt = env.scheduler().clock().instant();
+        }
         setState(end, reason);
         if (errorPhase != null) {
-            recordError(errorPhase, Severity.FATAL, reason);
+            system.emit(this, AgentEvent.Kind.ERROR, errorPhase, Severity.FATAL, reason);
         }
         settled.complete(info());
     }
