@@ -27,8 +27,8 @@ import io.flotilla.runtime.FleetMessageHandler;
  */
 final class SubscriptionTable {
 
-    static final int MAX_PARKED = 1000;
-    static final long PARK_MILLIS = 120_000;
+    private static final int MAX_PARKED = 1000;
+    private static final long PARK_MILLIS = 120_000;
 
     /** A message that arrived before anything here subscribed to it. */
     record Parked(String topic, byte[] payload, boolean retained, long arrivedMillis) {
