@@ -100,14 +100,14 @@ class MqttConnectionTest {
         connection.subscribe("t/+/in", (topic, payload, retained) -> received.add(new String(payload, StandardCharsets.UTF_8)));
         await("connected", connection::isConnected);
         long firstIncarnation = connection.incarnation();
-        probe.publish("t/1/in", "one");
+        probe.publish("t/1/in", "one", true); // retained: it must not depend on when the subscription lands
         await("the first message", () -> received.contains("one"));
 
         broker.restart();
         await("the reconnect", () -> connection.isConnected() && connection.incarnation() > firstIncarnation);
         probe.close();
         probe = new MqttProbe(broker.url()).subscribe("t/#");
-        probe.publish("t/2/in", "two");
+        probe.publish("t/2/in", "two", true);
 
         await("a message after the restart", () -> received.contains("two"));
     }
@@ -194,9 +194,9 @@ class MqttConnectionTest {
         connection.subscribe("t/one/task", (topic, payload, retained) -> received.add("exact"));
         connection.subscribe("t/+/task", (topic, payload, retained) -> received.add("wildcard"));
         connection.subscribe("t/two/task", (topic, payload, retained) -> received.add("another exact"));
-        await("connected", connection::isConnected);
-
-        probe.publish("t/one/task", "x");
+        // Retained, so it arrives whenever the broker takes the subscriptions, which it may do
+        // after the node reports itself connected; an ordinary message could slip in before them.
+        probe.publish("t/one/task", "x", true);
 
         await("both subscribers", () -> received.containsAll(List.of("exact", "wildcard")));
         assertTrue(!received.contains("another exact"), received.toString());
