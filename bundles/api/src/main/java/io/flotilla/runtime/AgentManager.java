@@ -44,6 +44,13 @@ public interface AgentManager {
     boolean remove(String name, boolean deleteState);
 
     /**
+     * The node an agent moved to, when it left this node by a migration and has not been spawned here
+     * or moved back since. This node's own declarations of the agent (a descriptor in
+     * {@code deploy/}, the desired state) then do not bring it back: it would run twice in the fleet.
+     */
+    Optional<String> departedTo(String name);
+
+    /**
      * Starts an agent again with a fresh restart budget, whatever its state.
      *
      * @return false when there is no agent of that name

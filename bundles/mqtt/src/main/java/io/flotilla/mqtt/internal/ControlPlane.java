@@ -305,15 +305,21 @@ public final class ControlPlane {
     /**
      * Makes this node run exactly the desired agents: missing or stopped ones are spawned, changed ones
      * replaced, ones an earlier desired state brought and this one no longer lists are removed. Agents
-     * from anywhere else (shell, deploy/, spawn commands) are left alone.
+     * from anywhere else (shell, deploy/, spawn commands) are left alone, and so are desired agents
+     * that migrated to another node: spawning them here would run them twice.
      */
     private void reconcile(List<SpawnConfig> wanted, Command command) {
-        Map<String, Integer> counts = new LinkedHashMap<>(Map.of("spawned", 0, "replaced", 0, "unchanged", 0, "removed", 0));
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        List.of("spawned", "replaced", "unchanged", "removed", "departed").forEach(outcome -> counts.put(outcome, 0));
         Set<String> names = new LinkedHashSet<>();
         for (SpawnConfig config : wanted) {
             names.add(config.name());
             Optional<AgentDetails> current = agents.info(config.name());
-            if (current.isEmpty() || current.get().info().state().isTerminal()) {
+            Optional<String> movedTo = current.isEmpty() ? agents.departedTo(config.name()) : Optional.empty();
+            if (movedTo.isPresent()) {
+                LOG.info("Desired agent {} moved to node {}; not spawned here again", config.name(), movedTo.get());
+                counts.merge("departed", 1, Integer::sum);
+            } else if (current.isEmpty() || current.get().info().state().isTerminal()) {
                 agents.spawn(config);
                 counts.merge("spawned", 1, Integer::sum);
             } else if (!sameConfig(current.get().config(), config)) {

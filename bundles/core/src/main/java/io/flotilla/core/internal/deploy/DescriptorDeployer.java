@@ -33,7 +33,8 @@ import io.flotilla.runtime.SpawnResult;
  * its agent (replacing the running one when the content changed), a deleted file stops and forgets
  * it, keeping its persisted state. Which file spawned which agent is remembered in
  * {@code deployed.json}, so that a file deleted while the node was down is noticed at start and an
- * unchanged file does not undo an operator's {@code agent:stop}.
+ * unchanged file does not undo an operator's {@code agent:stop}. An agent that migrated to another
+ * node is not deployed here again while it is away.
  */
 @Component(service = ArtifactInstaller.class)
 public final class DescriptorDeployer implements ArtifactInstaller {
@@ -110,6 +111,14 @@ public final class DescriptorDeployer implements ArtifactInstaller {
         }
         if (before != null && !before.agent().equals(config.name())) {
             agents.remove(before.agent(), false);
+        }
+        Optional<String> movedTo = current.isEmpty() ? agents.departedTo(config.name()) : Optional.empty();
+        if (movedTo.isPresent()) {
+            LOG.info("Descriptor {}: agent {} moved to node {}; not deployed here again (agent:spawn it here, or "
+                    + "migrate it back)", artifact, config.name(), movedTo.get());
+            ledger.put(key(artifact), new Deployed(config.name(), hash));
+            save();
+            return;
         }
         try {
             boolean replace = current.isPresent() && !current.get().info().state().isTerminal();

@@ -179,6 +179,11 @@ public final class AgentManagerComponent implements AgentManager, AgentHandoff {
     }
 
     @Override
+    public Optional<String> departedTo(String name) {
+        return system.departedTo(name);
+    }
+
+    @Override
     public boolean restart(String name) {
         return system.restart(name);
     }

@@ -274,6 +274,11 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
     }
 
     @Override
+    public Optional<String> departedTo(String name) {
+        return cells.containsKey(name) ? Optional.empty() : env.records().departedTo(name);
+    }
+
+    @Override
     public boolean restart(String name) {
         synchronized (lockFor(name)) {
             AgentCell cell = cells.get(name);
@@ -419,7 +424,7 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
         return cell.release("node " + newNode).thenApply(waiting -> {
             synchronized (lockFor(name)) {
                 if (cells.remove(name, cell)) {
-                    env.records().delete(name);
+                    env.records().depart(name, newNode);
                     env.states().delete(name);
                     emit(cell, AgentEvent.Kind.REMOVED, null, Severity.INFO, newNode);
                 }

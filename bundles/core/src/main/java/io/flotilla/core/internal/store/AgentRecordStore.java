@@ -10,13 +10,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import io.flotilla.core.internal.json.Json;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.AtomicFiles;
 
-/** The spawned agents of this node, one {@code agents/<name>.json} each, written atomically. */
+/**
+ * The spawned agents of this node, one {@code agents/<name>.json} each, written atomically; and for
+ * an agent that moved to another node, where it went ({@code agents/departed/<name>.json}) until it
+ * is here again.
+ */
 public final class AgentRecordStore {
 
     private final Path directory;
@@ -29,6 +34,7 @@ public final class AgentRecordStore {
         this.clock = clock;
     }
 
+    /** Saves an agent of this node; one that had moved away is here again. */
     public void save(AgentRecord record) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("actor_id", record.actorId());
@@ -41,8 +47,39 @@ public final class AgentRecordStore {
         document.put("config", config);
         try {
             AtomicFiles.write(file(record.name()), json.toPrettyBytes(document));
+            Files.deleteIfExists(departure(record.name()));
         } catch (IOException e) {
             throw new UncheckedIOException("could not save agent " + record.name(), e);
+        }
+    }
+
+    /** Forgets an agent that moved to {@code node}, remembering where it went. */
+    public void depart(String name, String node) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("node", node);
+        document.put("departed_at", clock.instant().toString());
+        try {
+            AtomicFiles.write(departure(name), json.toPrettyBytes(document));
+            delete(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not record that agent " + name + " moved to node " + node, e);
+        }
+    }
+
+    /** The node an agent moved to, if it left this node and has not come back. */
+    public Optional<String> departedTo(String name) {
+        Path file = departure(name);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            if (json.parseObject(Files.readAllBytes(file)).get("node") instanceof String node) {
+                return Optional.of(node);
+            }
+            throw new IOException("no 'node'");
+        } catch (IOException | RuntimeException e) {
+            // Unreadable, it still says the agent left; which node is what was lost.
+            return Optional.of("unknown (" + file.getFileName() + " is unreadable: " + e.getMessage() + ")");
         }
     }
 
@@ -101,5 +138,9 @@ public final class AgentRecordStore {
 
     private Path file(String name) {
         return directory.resolve(name + ".json");
+    }
+
+    private Path departure(String name) {
+        return directory.resolve("departed").resolve(name + ".json");
     }
 }

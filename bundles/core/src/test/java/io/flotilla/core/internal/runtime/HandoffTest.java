@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -125,6 +126,28 @@ class HandoffTest {
         assertEquals("far", last.message());
         assertFalse(Files.exists(source.directory().resolve("agents/c.json")));
         assertFalse(Files.exists(source.directory().resolve("state/c.json")));
+        assertEquals(Optional.of("far"), source.system().departedTo("c"), "it remembers where the agent went");
+    }
+
+    @Test
+    void aDepartedAgentIsRememberedUntilItIsSpawnedHereOrComesBack() {
+        source.addType("counter", counting(source));
+        source.spawn(agent("spawned-again", "counter"));
+        source.spawn(agent("back-again", "counter"));
+        for (String name : List.of("spawned-again", "back-again")) {
+            pause(name);
+            source.system().release(name, "far");
+            source.time().runReady();
+            assertEquals(Optional.of("far"), source.system().departedTo(name));
+        }
+
+        source.spawn(agent("spawned-again", "counter"));
+        source.system().adopt(new AgentSnapshot(SpawnConfig.fromMap(agent("back-again", "counter")), "a", 2, Map.of()));
+        source.time().runReady();
+
+        assertEquals(Optional.empty(), source.system().departedTo("spawned-again"));
+        assertEquals(Optional.empty(), source.system().departedTo("back-again"));
+        assertEquals(Optional.empty(), source.system().departedTo("never-here"));
     }
 
     @Test

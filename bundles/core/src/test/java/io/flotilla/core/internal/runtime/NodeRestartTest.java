@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,25 @@ class NodeRestartTest {
             after.addType("echo", echo);
             assertEquals(AgentState.STOPPED, after.state("e"));
             assertEquals(0, echo.setups.get());
+        }
+    }
+
+    @Test
+    void anAgentThatMovedAwayIsNotRestoredAndItsNewNodeIsRemembered() {
+        try (Sandbox before = Sandbox.over(data)) {
+            before.addType("echo", before.script());
+            before.spawn(agent("traveller", "echo"));
+            before.system().pause("traveller");
+            before.time().runReady();
+            before.system().release("traveller", "elsewhere");
+            before.time().runReady();
+        }
+        try (Sandbox after = Sandbox.over(data)) {
+            Script echo = after.script();
+            after.addType("echo", echo);
+            assertTrue(after.system().find("traveller").isEmpty());
+            assertEquals(0, echo.setups.get());
+            assertEquals(Optional.of("elsewhere"), after.system().departedTo("traveller"));
         }
     }
 

@@ -25,7 +25,8 @@ public class InfoCommand implements Action {
 
     @Override
     public Object execute() {
-        AgentDetails details = agents.info(name).orElseThrow(() -> new IllegalArgumentException("no agent named " + name));
+        AgentDetails details = agents.info(name).orElseThrow(() -> new IllegalArgumentException("no agent named " + name
+                + agents.departedTo(name).map(node -> " here: it moved to node " + node).orElse("")));
         AgentInfo info = details.info();
         line("Name", info.name());
         line("Actor id", info.actorId());
