@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import io.flotilla.api.Subscription;
 import io.flotilla.runtime.AgentCode;
 import io.flotilla.runtime.AgentCode.CodeSource;
+import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.FleetLink;
 
 /**
@@ -41,11 +42,7 @@ public final class CodeServer {
     public CodeServer(@Reference AgentCode code, @Reference FleetLink fleet) {
         this.code = code;
         this.fleet = fleet;
-        this.worker = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "flotilla-code-server");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named("flotilla-code-server"));
         this.requests = fleet.subscribe(fleet.topics().own("code_request"), (topic, payload, retained) -> {
             try {
                 worker.execute(() -> serve(payload));

@@ -29,6 +29,7 @@ import io.flotilla.runtime.AgentCode.CodeSource;
 import io.flotilla.runtime.AgentHandoff;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.AgentSnapshot;
+import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetRequests;
 import io.flotilla.runtime.FleetTopics;
@@ -73,11 +74,7 @@ public final class MigrationReceiver {
         this.fleet = fleet;
         this.requests = requests;
         this.topics = fleet.topics();
-        this.worker = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "flotilla-migration-in");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named("flotilla-migration-in"));
         subscriptions.add(fleet.subscribeDurable(topics.own("migrate_in"), (topic, payload, retained) -> onWorker(() -> arrive(payload))));
         subscriptions.add(fleet.subscribeDurable(topics.own("migrate_abort"), (topic, payload, retained) -> onWorker(() -> abort(payload))));
     }

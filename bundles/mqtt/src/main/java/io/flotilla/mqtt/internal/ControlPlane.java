@@ -34,6 +34,7 @@ import io.flotilla.api.Subscription;
 import io.flotilla.mqtt.internal.Wire.MalformedPayload;
 import io.flotilla.runtime.AgentDetails;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.InvalidSpawnConfigException;
 import io.flotilla.runtime.Migrations;
 import io.flotilla.runtime.NodeIdentity;
@@ -84,11 +85,7 @@ public final class ControlPlane {
         this.reader = reader;
         this.topics = fleet.topics();
         this.desired = new DesiredState(node.dataDirectory().resolve("mqtt").resolve("desired-state.json"));
-        this.commands = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "flotilla-commands");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.commands = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("flotilla-commands"));
         commands.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         for (String kind : COMMANDS) {
             subscriptions.add(fleet.subscribeDurable(topics.own(kind),

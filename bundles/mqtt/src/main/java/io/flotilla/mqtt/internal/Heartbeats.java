@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import io.flotilla.api.AgentInfo;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.AtomicFiles;
+import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.FleetTopics;
 
@@ -54,11 +55,7 @@ public final class Heartbeats implements FleetConnection.Listener {
         this.topics = fleet.topics();
         this.interval = config.heartbeat_interval() > 0 ? config.heartbeat_interval() : 10;
         this.nodeId = nodeId(node.dataDirectory().resolve("mqtt").resolve("node-id"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "flotilla-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-heartbeat"));
         long millis = Math.round(interval * 1000);
         timer.scheduleAtFixedRate(this::beat, millis, millis, TimeUnit.MILLISECONDS);
         fleet.addListener(this);

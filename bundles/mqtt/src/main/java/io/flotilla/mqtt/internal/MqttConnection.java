@@ -37,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.flotilla.api.Subscription;
+import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetMessageHandler;
 import io.flotilla.runtime.NodeIdentity;
@@ -102,11 +103,7 @@ public final class MqttConnection implements FleetConnection {
         this.wire = new Wire(clock);
         this.quietUntil = clock.millis() + STARTUP_GRACE.toMillis();
         this.socketFactory = settings.socketFactory();
-        this.loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "flotilla-mqtt");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-mqtt"));
         LOG.info("Node {} joins the fleet through {} as client {}", nodeName, settings.broker(), settings.clientId());
         loop.execute(this::connect);
     }

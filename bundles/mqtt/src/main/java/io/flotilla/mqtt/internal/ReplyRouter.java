@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import io.flotilla.api.Subscription;
 import io.flotilla.mqtt.internal.Wire.MalformedPayload;
+import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.FleetRequests;
 
 /**
@@ -46,11 +47,7 @@ public final class ReplyRouter implements FleetRequests {
     @Activate
     public ReplyRouter(@Reference FleetConnection fleet) {
         this.fleet = fleet;
-        this.timeouts = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "flotilla-request-timeouts");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timeouts = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("flotilla-request-timeouts"));
         timeouts.setRemoveOnCancelPolicy(true);
         this.replies = fleet.subscribe(fleet.topics().replies(), (topic, payload, retained) -> complete(payload));
     }

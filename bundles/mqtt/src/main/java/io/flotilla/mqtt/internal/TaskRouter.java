@@ -31,6 +31,7 @@ import io.flotilla.api.Subscription;
 import io.flotilla.mqtt.internal.Wire.MalformedPayload;
 import io.flotilla.runtime.AgentEvent;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.FleetRequests;
 import io.flotilla.runtime.FleetTopics;
 import io.flotilla.runtime.PendingMessage;
@@ -76,11 +77,7 @@ public final class TaskRouter implements TaskHandoff {
         this.agents = agents;
         this.requests = requests;
         this.topics = fleet.topics();
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "flotilla-task-handoff");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-task-handoff"));
         this.forwards = fleet.subscribeDurable(topics.own("task_forward"), (topic, payload, retained) -> forwarded(payload));
         // Events first, then the agents already here: an agent spawned in between is seen either way.
         this.events = agents.followEvents(this::onAgentEvent);

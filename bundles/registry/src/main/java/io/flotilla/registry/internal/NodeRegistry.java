@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.api.NodeInfo;
 import io.flotilla.api.Subscription;
 import io.flotilla.runtime.AtomicFiles;
+import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetRegistry;
 import io.flotilla.runtime.FleetTopics;
@@ -70,11 +71,7 @@ public final class NodeRegistry implements FleetRegistry {
         List<FleetView.Entry> known = load();
         view.restore(known);
         LOG.info("Fleet registry of node {}: {} known nodes, offline until heard from", node.name(), known.size());
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "flotilla-registry");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-registry"));
         long period = Math.max(50, Math.round(config.check_interval() * 1000));
         timer.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
         FleetTopics topics = fleet.topics();

@@ -3,13 +3,13 @@ package io.flotilla.core.internal.exec;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.flotilla.runtime.DaemonThreads;
 
 /**
  * The shared pool agents run on. It starts with one thread per core; when every thread has been
@@ -41,7 +41,7 @@ public final class ElasticDispatcher implements Executor, AutoCloseable {
         this.baseThreads = baseThreads;
         this.maxThreads = maxThreads;
         this.pool = new ThreadPoolExecutor(baseThreads, maxThreads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                namedThreads(threadPrefix));
+                DaemonThreads.numbered(threadPrefix));
         this.monitor = timer.every(checkPeriod, this::checkForStall);
     }
 
@@ -99,14 +99,5 @@ public final class ElasticDispatcher implements Executor, AutoCloseable {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static ThreadFactory namedThreads(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

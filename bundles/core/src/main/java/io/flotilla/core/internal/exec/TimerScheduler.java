@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.flotilla.runtime.DaemonThreads;
+
 /**
  * One timer thread for the whole node. Poll ticks, back-offs, ask timeouts and watchdogs all fire
  * here and only enqueue work, so an idle agent costs a timer entry, never a thread.
@@ -20,11 +22,7 @@ public final class TimerScheduler implements Scheduler, AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
 
     public TimerScheduler(String threadName) {
-        timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, threadName);
-            thread.setDaemon(true);
-            return thread;
-        });
+        timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName));
         timer.setRemoveOnCancelPolicy(true);
         timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }

@@ -42,6 +42,7 @@ import io.flotilla.api.Agent;
 import io.flotilla.api.AgentType;
 import io.flotilla.core.internal.runtime.Installer;
 import io.flotilla.runtime.AgentCode;
+import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.SpawnConfig;
 
 /**
@@ -72,11 +73,7 @@ public final class OsgiInstaller implements Installer, AgentCode {
         this.context = context;
         this.allowedPrefixes = Settings.list(config.bundle_locations());
         this.maxBundleBytes = config.bundle_max_bytes();
-        this.worker = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "flotilla-installer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named("flotilla-installer"));
     }
 
     @Deactivate
