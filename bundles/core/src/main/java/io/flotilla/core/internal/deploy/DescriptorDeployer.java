@@ -81,9 +81,10 @@ public final class DescriptorDeployer implements ArtifactInstaller {
     public synchronized void uninstall(File artifact) {
         Deployed deployed = ledger.remove(key(artifact));
         save();
-        if (deployed != null) {
-            agents.remove(deployed.agent(), false);
+        if (deployed != null && agents.remove(deployed.agent(), false)) {
             LOG.info("Descriptor {} removed: agent {} stopped (its state is kept)", artifact, deployed.agent());
+        } else if (deployed != null) {
+            LOG.info("Descriptor {} removed; its agent {} is not on this node", artifact, deployed.agent());
         }
     }
 
