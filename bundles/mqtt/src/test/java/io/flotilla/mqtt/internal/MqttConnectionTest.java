@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.flotilla.mqtt.testing.Await;
 import io.flotilla.mqtt.testing.Configs;
 import io.flotilla.mqtt.testing.MosquittoBroker;
 import io.flotilla.mqtt.testing.MqttProbe;
@@ -60,13 +61,7 @@ class MqttConnectionTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, LIMIT, condition);
     }
 
     @Test
