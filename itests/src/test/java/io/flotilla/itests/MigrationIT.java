@@ -318,27 +318,33 @@ public class MigrationIT {
     @Test
     public void anAgentDeclaredOnItsOldNodeIsNotBroughtBackThereWhenThatNodeRestarts() throws Exception {
         Path descriptor = fleet.home("east").resolve("deploy").resolve("drifter.agent.json");
-        Files.writeString(descriptor, "{\"name\": \"drifter\", \"type\": \"echo\"}");
-        probe.publish("nodes/east/desired_state", "{\"agents\": [{\"name\": \"settler\", \"type\": \"echo\"}]}", true);
-        NodeProcess east = fleet.node("east");
-        east.await("both declared agents on east", LIMIT, () -> listed("east", "drifter") && listed("east", "settler"));
-        for (String agent : List.of("drifter", "settler")) {
-            Map<String, Object> moved = migrate("east", agent, "hub");
-            assertEquals(moved.toString(), true, moved.get("success"));
+        MqttProbe eastBeats = fleet.probe("nodes/east/heartbeat");
+        try {
+            Files.writeString(descriptor, "{\"name\": \"drifter\", \"type\": \"echo\"}");
+            probe.publish("nodes/east/desired_state", "{\"agents\": [{\"name\": \"settler\", \"type\": \"echo\"}]}", true);
+            NodeProcess east = fleet.node("east");
+            east.await("both declared agents on east", LIMIT, () -> listed("east", "drifter") && listed("east", "settler"));
+            for (String agent : List.of("drifter", "settler")) {
+                Map<String, Object> moved = migrate("east", agent, "hub");
+                assertEquals(moved.toString(), true, moved.get("success"));
+            }
+
+            int exit = east.stop();
+            assertTrue("exit " + exit, exit == 0 || exit == 143);
+            long restarted = System.currentTimeMillis() / 1000;
+            east = fleet.startNode("east").awaitStarted();
+
+            east.awaitConsole("agent drifter moved to node hub; not deployed here again", LIMIT);
+            east.awaitConsole("Desired agent settler moved to node hub; not spawned here again", LIMIT);
+            assertFalse(listed("east", "drifter"));
+            assertFalse(listed("east", "settler"));
+            assertTrue(listed("hub", "drifter"));
+            assertTrue(listed("hub", "settler"));
+            // The other tests move agents to east: the fleet must know it is back.
+            eastBeats.await("nodes/east/heartbeat", s -> number(s.json().get("timestamp")) > restarted, LIMIT);
+        } finally {
+            probe.publish("nodes/east/desired_state", "", true);
+            Files.deleteIfExists(descriptor);
         }
-
-        int exit = east.stop();
-        assertTrue("exit " + exit, exit == 0 || exit == 143);
-        east = fleet.startNode("east").awaitStarted();
-
-        east.awaitConsole("agent drifter moved to node hub; not deployed here again", LIMIT);
-        east.awaitConsole("Desired agent settler moved to node hub; not spawned here again", LIMIT);
-        assertFalse(listed("east", "drifter"));
-        assertFalse(listed("east", "settler"));
-        assertTrue(listed("hub", "drifter"));
-        assertTrue(listed("hub", "settler"));
-
-        probe.publish("nodes/east/desired_state", "", true);
-        Files.delete(descriptor);
     }
 }

@@ -44,9 +44,17 @@ public interface AgentManager {
     boolean remove(String name, boolean deleteState);
 
     /**
-     * The node an agent moved to, when it left this node by a migration and has not been spawned here
-     * or moved back since. This node's own declarations of the agent (a descriptor in
-     * {@code deploy/}, the desired state) then do not bring it back: it would run twice in the fleet.
+     * {@link #spawn} for an agent this node declares itself (a descriptor in {@code deploy/}, the
+     * desired state, an autostart type), which must not come back here once it migrated to another
+     * node: it would run twice in the fleet. Such a spawn changes nothing and ends
+     * {@link SpawnResult.Outcome#DEPARTED}, until the agent is spawned here by {@link #spawn} or moves
+     * back. Checked and spawned in one step, so a move that ends meanwhile cannot slip in between.
+     */
+    SpawnResult spawnDeclared(SpawnConfig config);
+
+    /**
+     * The node an agent went to when it migrated away from this node, unless it has been spawned here
+     * or moved back since. It may have moved on from there; the fleet registry knows where it is now.
      */
     Optional<String> departedTo(String name);
 

@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Thread factories for the executors a component owns. The threads are named, so that a thread
- * dump says whose they are, and daemons, so that an executor a component failed to shut down cannot
- * keep the JVM alive; shutting it down when the component deactivates is still the component's job.
+ * dump says whose they are, and daemons, so that they never hold up the JVM's exit. Neither keeps a
+ * forgotten thread from pinning its bundle's class loader after a refresh: the component shuts its
+ * executor down when it deactivates.
  */
 public final class DaemonThreads {
 

@@ -20,6 +20,11 @@ public record SpawnResult(Outcome outcome, AgentInfo agent, CompletionStage<Agen
         /** An agent of that name was running; it was stopped and the new config started. */
         REPLACED,
         /** An agent of that name was already running; nothing changed. */
-        ALREADY_RUNNING
+        ALREADY_RUNNING,
+        /**
+         * {@link AgentManager#spawnDeclared} only: the agent migrated to another node, which
+         * {@link SpawnResult#agent()} names; nothing changed.
+         */
+        DEPARTED
     }
 }

@@ -312,19 +312,15 @@ public final class ControlPlane {
         for (SpawnConfig config : wanted) {
             names.add(config.name());
             Optional<AgentDetails> current = agents.info(config.name());
-            Optional<String> movedTo = current.isEmpty() ? agents.departedTo(config.name()) : Optional.empty();
-            if (movedTo.isPresent()) {
-                LOG.info("Desired agent {} moved to node {}; not spawned here again", config.name(), movedTo.get());
-                counts.merge("departed", 1, Integer::sum);
-            } else if (current.isEmpty() || current.get().info().state().isTerminal()) {
-                agents.spawn(config);
-                counts.merge("spawned", 1, Integer::sum);
+            String outcome;
+            if (current.isEmpty() || current.get().info().state().isTerminal()) {
+                outcome = declare(config, "spawned");
             } else if (!sameConfig(current.get().config(), config)) {
-                agents.spawn(config.with(Map.of("replace", true)));
-                counts.merge("replaced", 1, Integer::sum);
+                outcome = declare(config.with(Map.of("replace", true)), "replaced");
             } else {
-                counts.merge("unchanged", 1, Integer::sum);
+                outcome = "unchanged";
             }
+            counts.merge(outcome, 1, Integer::sum);
         }
         for (String managed : desired.load()) {
             if (!names.contains(managed) && agents.remove(managed, false)) {
@@ -340,6 +336,16 @@ public final class ControlPlane {
         if (command != null) {
             result(command, true, new LinkedHashMap<>(counts), null);
         }
+    }
+
+    /** Spawns a desired agent, unless it migrated away; says which. */
+    private String declare(SpawnConfig config, String outcome) {
+        SpawnResult result = agents.spawnDeclared(config);
+        if (result.outcome() != SpawnResult.Outcome.DEPARTED) {
+            return outcome;
+        }
+        LOG.info("Desired agent {} moved to node {}; not spawned here again", config.name(), result.agent().node());
+        return "departed";
     }
 
     // ---------------------------------------------------------------- helpers

@@ -74,7 +74,8 @@ class TaskRoutingTest {
         TaskRouter tasks = new TaskRouter(connection, agents.system(), replies);
         agents.spawn(agent(agent, "echo"));
         agents.time().runReady();
-        // Listeners hear of the connection once it has renewed every subscription with the broker.
+        // Listeners hear of the connection after it has sent its subscriptions; Paho sends them before
+        // the DISCONNECT of a stop, so the broker has them in the node's session when it leaves.
         CountDownLatch subscribed = new CountDownLatch(1);
         connection.addListener(incarnation -> subscribed.countDown());
         assertTrue(subscribed.await(LIMIT.toSeconds(), TimeUnit.SECONDS), node + " did not connect");

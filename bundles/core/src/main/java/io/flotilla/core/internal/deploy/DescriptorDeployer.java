@@ -81,10 +81,16 @@ public final class DescriptorDeployer implements ArtifactInstaller {
     public synchronized void uninstall(File artifact) {
         Deployed deployed = ledger.remove(key(artifact));
         save();
-        if (deployed != null && agents.remove(deployed.agent(), false)) {
-            LOG.info("Descriptor {} removed: agent {} stopped (its state is kept)", artifact, deployed.agent());
-        } else if (deployed != null) {
-            LOG.info("Descriptor {} removed; its agent {} is not on this node", artifact, deployed.agent());
+        if (deployed != null) {
+            removeAgent(artifact.toString(), deployed.agent(), "removed");
+        }
+    }
+
+    private void removeAgent(String descriptor, String agent, String what) {
+        if (agents.remove(agent, false)) {
+            LOG.info("Descriptor {} {}: agent {} stopped and forgotten (its state is kept)", descriptor, what, agent);
+        } else {
+            LOG.info("Descriptor {} {}; its agent {} is not on this node", descriptor, what, agent);
         }
     }
 
@@ -113,17 +119,15 @@ public final class DescriptorDeployer implements ArtifactInstaller {
         if (before != null && !before.agent().equals(config.name())) {
             agents.remove(before.agent(), false);
         }
-        Optional<String> movedTo = current.isEmpty() ? agents.departedTo(config.name()) : Optional.empty();
-        if (movedTo.isPresent()) {
-            LOG.info("Descriptor {}: agent {} moved to node {}; not deployed here again (agent:spawn it here, or "
-                    + "migrate it back)", artifact, config.name(), movedTo.get());
-            ledger.put(key(artifact), new Deployed(config.name(), hash));
-            save();
-            return;
-        }
         try {
             boolean replace = current.isPresent() && !current.get().info().state().isTerminal();
-            SpawnResult result = agents.spawn(replace ? config.with(Map.of("replace", true)) : config);
+            SpawnResult result = agents.spawnDeclared(replace ? config.with(Map.of("replace", true)) : config);
+            if (result.outcome() == SpawnResult.Outcome.DEPARTED) {
+                // The ledger keeps what it had, so a descriptor changed meanwhile applies once the agent is back.
+                LOG.info("Descriptor {}: agent {} moved to node {}; not deployed here again (agent:spawn it here, or "
+                        + "migrate it back)", artifact, config.name(), result.agent().node());
+                return;
+            }
             LOG.info("Descriptor {}: agent {} {}", artifact, config.name(), result.outcome().name().toLowerCase());
         } catch (RuntimeException e) {
             LOG.error("Descriptor {} refused, nothing changed: {}", artifact, e.getMessage());
@@ -138,9 +142,7 @@ public final class DescriptorDeployer implements ArtifactInstaller {
             if (Files.exists(Path.of(entry.getKey()))) {
                 return false;
             }
-            LOG.info("Descriptor {} was deleted while the node was down: removing agent {}", entry.getKey(),
-                    entry.getValue().agent());
-            agents.remove(entry.getValue().agent(), false);
+            removeAgent(entry.getKey(), entry.getValue().agent(), "was deleted while the node was down");
             return true;
         });
         save();

@@ -179,6 +179,11 @@ public final class AgentManagerComponent implements AgentManager, AgentHandoff {
     }
 
     @Override
+    public SpawnResult spawnDeclared(SpawnConfig config) {
+        return system.spawnDeclared(config);
+    }
+
+    @Override
     public Optional<String> departedTo(String name) {
         return system.departedTo(name);
     }

@@ -1,5 +1,6 @@
 package io.flotilla.core.internal.runtime;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +63,8 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
     private final List<AgentFactory> pendingAutostarts = new ArrayList<>();
     private final Map<String, List<CompletableFuture<Void>>> typeWaiters = new ConcurrentHashMap<>();
     private final Set<AgentCell> discarding = ConcurrentHashMap.newKeySet();
+    /** Agents being released to another node, with that node: touched with the name's lock held. */
+    private final Map<String, String> releasing = new ConcurrentHashMap<>();
     private final PubSub localBus = new LocalBus();
     private final RoutingPubSub pubSub = new RoutingPubSub(localBus);
     private volatile Supplier<List<NodeInfo>> fleetView = List::of;
@@ -189,7 +192,12 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
             return;
         }
         try {
-            SpawnResult result = spawn(SpawnConfig.fromMap(Map.of("name", factory.type(), "type", factory.type())));
+            SpawnResult result = spawnDeclared(SpawnConfig.fromMap(Map.of("name", factory.type(), "type", factory.type())));
+            if (result.outcome() == SpawnResult.Outcome.DEPARTED) {
+                LOG.info("Agent {} of an autostart type moved to node {}; not started here again", factory.type(),
+                        result.agent().node());
+                return;
+            }
             LOG.info("Autostarted agent {} ({})", result.agent().name(), result.outcome());
         } catch (RuntimeException e) {
             LOG.warn("Could not autostart an agent of type {}", factory.type(), e);
@@ -271,11 +279,6 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
                 }
             }
         });
-    }
-
-    @Override
-    public Optional<String> departedTo(String name) {
-        return cells.containsKey(name) ? Optional.empty() : env.records().departedTo(name);
     }
 
     @Override
@@ -417,20 +420,91 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
 
     @Override
     public CompletionStage<List<PendingMessage>> release(String name, String newNode) {
-        AgentCell cell = cells.get(name);
-        if (cell == null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("no agent named " + name));
+        AgentCell cell;
+        synchronized (lockFor(name)) {
+            cell = cells.get(name);
+            if (cell == null) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("no agent named " + name));
+            }
+            // From now on the agent is the target's: a declaration of this node must not start it again
+            // in the moment between its stop here and its departure record.
+            releasing.put(name, newNode);
         }
-        return cell.release("node " + newNode).thenApply(waiting -> {
+        CompletionStage<List<PendingMessage>> released = cell.release("node " + newNode).thenApply(waiting -> {
             synchronized (lockFor(name)) {
                 if (cells.remove(name, cell)) {
-                    env.records().depart(name, newNode);
-                    env.states().delete(name);
+                    recordDeparture(cell, newNode);
                     emit(cell, AgentEvent.Kind.REMOVED, null, Severity.INFO, newNode);
                 }
+                releasing.remove(name);
             }
             return waiting;
         });
+        released.whenComplete((waiting, failure) -> {
+            if (failure != null) {
+                releasing.remove(name, newNode);
+            }
+        });
+        return released;
+    }
+
+    /**
+     * Replaces the agent's record with its departure and deletes its state, which the target now holds.
+     * The target has confirmed, so a file that cannot be written is reported, never thrown: the move
+     * has happened, and failing here would roll back a move that cannot be undone.
+     */
+    private void recordDeparture(AgentCell cell, String newNode) {
+        String name = cell.name();
+        try {
+            env.records().depart(new AgentRecord(cell.actorId(), cell.config(), false, cell.epoch()), newNode);
+        } catch (UncheckedIOException e) {
+            LOG.error("Agent {} moved to node {}, but its departure could not be recorded here ({}); deleting its "
+                    + "record instead", name, newNode, e.getCause().getMessage());
+            try {
+                env.records().delete(name);
+            } catch (UncheckedIOException again) {
+                LOG.error("Agent {}'s record could not be deleted either ({}): it would start here again when "
+                        + "this node restarts", name, again.getCause().getMessage());
+            }
+        }
+        try {
+            env.states().delete(name);
+        } catch (UncheckedIOException e) {
+            LOG.warn("Agent {}'s state stays behind on this node: {}", name, e.getCause().getMessage());
+        }
+    }
+
+    @Override
+    public SpawnResult spawnDeclared(SpawnConfig config) {
+        synchronized (lockFor(config.name())) {
+            Optional<AgentInfo> away = departed(config.name());
+            if (away.isPresent()) {
+                return new SpawnResult(SpawnResult.Outcome.DEPARTED, away.get(), CompletableFuture.completedFuture(away.get()));
+            }
+            return spawn(config);
+        }
+    }
+
+    @Override
+    public Optional<String> departedTo(String name) {
+        synchronized (lockFor(name)) {
+            return departed(name).map(AgentInfo::node);
+        }
+    }
+
+    /** The agent as it left, its node the one it went to; called with the name's lock held. */
+    private Optional<AgentInfo> departed(String name) {
+        AgentCell cell = cells.get(name);
+        String leavingFor = releasing.get(name);
+        if (cell != null && leavingFor != null) {
+            return Optional.of(new AgentInfo(name, cell.actorId(), cell.config().type(), leavingFor, AgentState.STOPPED,
+                    0, cell.epoch()));
+        }
+        if (cell != null) {
+            return Optional.empty();
+        }
+        return env.records().departure(name).map(d -> new AgentInfo(d.name(), d.actorId(), d.type(), d.node(),
+                AgentState.STOPPED, 0, d.epoch()));
     }
 
     @Override

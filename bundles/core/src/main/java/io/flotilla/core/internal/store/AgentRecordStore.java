@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,11 +20,13 @@ import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.AtomicFiles;
 
 /**
- * The spawned agents of this node, one {@code agents/<name>.json} each, written atomically; and for
- * an agent that moved to another node, where it went ({@code agents/departed/<name>.json}) until it
- * is here again.
+ * The agents of this node, one {@code agents/<name>.json} each, written atomically. The file of an
+ * agent that migrated away becomes its {@link Departure}: one rename either way, so a crash leaves
+ * the agent either here or gone, never both.
  */
 public final class AgentRecordStore {
+
+    private static final String DEPARTED_TO = "departed_to";
 
     private final Path directory;
     private final Json json;
@@ -34,7 +38,7 @@ public final class AgentRecordStore {
         this.clock = clock;
     }
 
-    /** Saves an agent of this node; one that had moved away is here again. */
+    /** Saves an agent of this node, replacing its departure if it had moved away. */
     public void save(AgentRecord record) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("actor_id", record.actorId());
@@ -45,42 +49,35 @@ public final class AgentRecordStore {
         Map<String, Object> config = record.config().toMap();
         config.remove("replace");
         document.put("config", config);
-        try {
-            AtomicFiles.write(file(record.name()), json.toPrettyBytes(document));
-            Files.deleteIfExists(departure(record.name()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not save agent " + record.name(), e);
-        }
+        write(record.name(), document, "could not save agent " + record.name());
     }
 
-    /** Forgets an agent that moved to {@code node}, remembering where it went. */
-    public void depart(String name, String node) {
+    /** Replaces the record of an agent that moved to another node with its departure. */
+    public Departure depart(AgentRecord record, String node) {
+        Departure departure = new Departure(record.name(), record.actorId(), record.config().type(), record.epoch(), node,
+                clock.instant());
         Map<String, Object> document = new LinkedHashMap<>();
-        document.put("node", node);
-        document.put("departed_at", clock.instant().toString());
-        try {
-            AtomicFiles.write(departure(name), json.toPrettyBytes(document));
-            delete(name);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not record that agent " + name + " moved to node " + node, e);
-        }
+        document.put(DEPARTED_TO, node);
+        document.put("departed_at", departure.at().toString());
+        document.put("actor_id", departure.actorId());
+        document.put("type", departure.type());
+        document.put("epoch", departure.epoch());
+        write(record.name(), document, "could not record that agent " + record.name() + " moved to node " + node);
+        return departure;
     }
 
-    /** The node an agent moved to, if it left this node and has not come back. */
-    public Optional<String> departedTo(String name) {
-        Path file = departure(name);
-        if (!Files.exists(file)) {
+    /**
+     * Where an agent went, if it left this node and has not been saved here since. An unreadable
+     * file is no departure: the node reports and moves it aside when it next loads its agents.
+     */
+    public Optional<Departure> departure(String name) {
+        Map<String, Object> document;
+        try {
+            document = json.parseObject(Files.readAllBytes(file(name)));
+        } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
-        try {
-            if (json.parseObject(Files.readAllBytes(file)).get("node") instanceof String node) {
-                return Optional.of(node);
-            }
-            throw new IOException("no 'node'");
-        } catch (IOException | RuntimeException e) {
-            // Unreadable, it still says the agent left; which node is what was lost.
-            return Optional.of("unknown (" + file.getFileName() + " is unreadable: " + e.getMessage() + ")");
-        }
+        return document.containsKey(DEPARTED_TO) ? Optional.of(departure(name, document)) : Optional.empty();
     }
 
     public void delete(String name) {
@@ -100,7 +97,11 @@ public final class AgentRecordStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
             for (Path file : files) {
                 try {
-                    records.add(read(file));
+                    Map<String, Object> document = json.parseObject(Files.readAllBytes(file));
+                    if (document.containsKey(DEPARTED_TO)) {
+                        continue; // an agent that moved away: nothing to start here
+                    }
+                    records.add(read(file, document));
                 } catch (IOException | RuntimeException e) {
                     Path aside = AtomicFiles.moveAside(file, clock);
                     onCorrupt.accept("agent record " + file + " could not be read (" + e.getMessage()
@@ -113,8 +114,7 @@ public final class AgentRecordStore {
         return records;
     }
 
-    private AgentRecord read(Path file) throws IOException {
-        Map<String, Object> document = json.parseObject(Files.readAllBytes(file));
+    private AgentRecord read(Path file, Map<String, Object> document) throws IOException {
         Object config = document.get("config");
         if (!(config instanceof Map<?, ?> configMap)) {
             throw new IOException("no 'config' object");
@@ -140,7 +140,23 @@ public final class AgentRecordStore {
         return directory.resolve(name + ".json");
     }
 
-    private Path departure(String name) {
-        return directory.resolve("departed").resolve(name + ".json");
+    private static Departure departure(String name, Map<String, Object> document) {
+        Instant at;
+        try {
+            at = Instant.parse(String.valueOf(document.get("departed_at")));
+        } catch (DateTimeParseException e) {
+            at = Instant.EPOCH;
+        }
+        return new Departure(name, String.valueOf(document.get("actor_id")), String.valueOf(document.get("type")),
+                document.get("epoch") instanceof Number epoch ? epoch.longValue() : 0,
+                String.valueOf(document.get(DEPARTED_TO)), at);
+    }
+
+    private void write(String name, Map<String, Object> document, String failure) {
+        try {
+            AtomicFiles.write(file(name), json.toPrettyBytes(document));
+        } catch (IOException e) {
+            throw new UncheckedIOException(failure, e);
+        }
     }
 }

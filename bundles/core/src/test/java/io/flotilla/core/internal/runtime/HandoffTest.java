@@ -25,6 +25,7 @@ import io.flotilla.runtime.AgentEvent;
 import io.flotilla.runtime.AgentSnapshot;
 import io.flotilla.runtime.PendingMessage;
 import io.flotilla.runtime.SpawnConfig;
+import io.flotilla.runtime.SpawnResult;
 
 /** The agent manager's part in a move: pause and snapshot, resume, release, adopt, stale copies. */
 class HandoffTest {
@@ -124,9 +125,28 @@ class HandoffTest {
         AgentEvent last = source.events("c").get(source.events("c").size() - 1);
         assertEquals(AgentEvent.Kind.REMOVED, last.kind(), "listeners learn it is gone (tasks stop coming here)");
         assertEquals("far", last.message());
-        assertFalse(Files.exists(source.directory().resolve("agents/c.json")));
         assertFalse(Files.exists(source.directory().resolve("state/c.json")));
         assertEquals(Optional.of("far"), source.system().departedTo("c"), "it remembers where the agent went");
+    }
+
+    @Test
+    void anAgentThatMovedAwayIsNotBroughtBackByThisNodesDeclarations() {
+        source.addType("counter", counting(source));
+        source.spawn(agent("c", "counter"));
+        pause("c");
+        CompletableFuture<List<PendingMessage>> released = source.system().release("c", "far").toCompletableFuture();
+
+        SpawnResult whileLeaving = source.system().spawnDeclared(SpawnConfig.fromMap(agent("c", "counter")));
+        source.time().runReady();
+        released.join();
+        SpawnResult gone = source.system().spawnDeclared(SpawnConfig.fromMap(agent("c", "counter", "poll_interval", 9)));
+        source.time().runReady();
+
+        assertEquals(SpawnResult.Outcome.DEPARTED, whileLeaving.outcome(), "stopped here, but already the target's");
+        assertEquals(SpawnResult.Outcome.DEPARTED, gone.outcome(), "whatever the declared config");
+        assertEquals("far", gone.agent().node());
+        assertTrue(source.system().find("c").isEmpty());
+        assertEquals(Optional.of("far"), source.system().departedTo("c"));
     }
 
     @Test
@@ -142,6 +162,9 @@ class HandoffTest {
         }
 
         source.spawn(agent("spawned-again", "counter"));
+        assertEquals(SpawnResult.Outcome.ALREADY_RUNNING,
+                source.system().spawnDeclared(SpawnConfig.fromMap(agent("spawned-again", "counter"))).outcome(),
+                "spawned here explicitly, it is this node's again");
         source.system().adopt(new AgentSnapshot(SpawnConfig.fromMap(agent("back-again", "counter")), "a", 2, Map.of()));
         source.time().runReady();
 

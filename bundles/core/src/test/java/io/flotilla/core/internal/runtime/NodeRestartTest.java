@@ -76,7 +76,7 @@ class NodeRestartTest {
     }
 
     @Test
-    void anAgentThatMovedAwayIsNotRestoredAndItsNewNodeIsRemembered() {
+    void anAgentThatMovedAwayIsNotRestoredAndItsNewNodeIsRemembered() throws IOException {
         try (Sandbox before = Sandbox.over(data)) {
             before.addType("echo", before.script());
             before.spawn(agent("traveller", "echo"));
@@ -91,6 +91,10 @@ class NodeRestartTest {
             assertTrue(after.system().find("traveller").isEmpty());
             assertEquals(0, echo.setups.get());
             assertEquals(Optional.of("elsewhere"), after.system().departedTo("traveller"));
+        }
+        try (Stream<Path> files = Files.list(data.resolve("agents"))) {
+            assertEquals(List.of("traveller.json"), files.map(f -> f.getFileName().toString()).toList(),
+                    "its departure is read as one, not moved aside as a corrupt record");
         }
     }
 
