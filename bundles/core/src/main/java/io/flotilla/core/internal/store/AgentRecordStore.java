@@ -6,8 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,17 +51,14 @@ public final class AgentRecordStore {
     }
 
     /** Replaces the record of an agent that moved to another node with its departure. */
-    public Departure depart(AgentRecord record, String node) {
-        Departure departure = new Departure(record.name(), record.actorId(), record.config().type(), record.epoch(), node,
-                clock.instant());
+    public void depart(AgentRecord record, String node) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put(DEPARTED_TO, node);
-        document.put("departed_at", departure.at().toString());
-        document.put("actor_id", departure.actorId());
-        document.put("type", departure.type());
-        document.put("epoch", departure.epoch());
+        document.put("departed_at", clock.instant().toString()); // for whoever reads the file
+        document.put("actor_id", record.actorId());
+        document.put("type", record.config().type());
+        document.put("epoch", record.epoch());
         write(record.name(), document, "could not record that agent " + record.name() + " moved to node " + node);
-        return departure;
     }
 
     /**
@@ -141,15 +136,9 @@ public final class AgentRecordStore {
     }
 
     private static Departure departure(String name, Map<String, Object> document) {
-        Instant at;
-        try {
-            at = Instant.parse(String.valueOf(document.get("departed_at")));
-        } catch (DateTimeParseException e) {
-            at = Instant.EPOCH;
-        }
         return new Departure(name, String.valueOf(document.get("actor_id")), String.valueOf(document.get("type")),
                 document.get("epoch") instanceof Number epoch ? epoch.longValue() : 0,
-                String.valueOf(document.get(DEPARTED_TO)), at);
+                String.valueOf(document.get(DEPARTED_TO)));
     }
 
     private void write(String name, Map<String, Object> document, String failure) {

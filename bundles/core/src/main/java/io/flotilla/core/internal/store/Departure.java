@@ -1,7 +1,5 @@
 package io.flotilla.core.internal.store;
 
-import java.time.Instant;
-
 /**
  * What a node keeps of an agent that migrated away: enough to say where it went, so that the node's
  * own declarations of the agent do not start it a second time.
@@ -11,7 +9,6 @@ import java.time.Instant;
  * @param type    its type
  * @param epoch   the epoch it left with
  * @param node    the node it went to (it may have moved on since)
- * @param at      when it left
  */
-public record Departure(String name, String actorId, String type, long epoch, String node, Instant at) {
+public record Departure(String name, String actorId, String type, long epoch, String node) {
 }
