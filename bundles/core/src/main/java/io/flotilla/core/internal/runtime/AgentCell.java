@@ -612,9 +612,7 @@ final class AgentCell implements Runnable {
 
     private void finishWith(AgentState end, String reason, String errorPhase) {
         if (errorPhase != null) {
-            // Before the state: whoever sees the agent failed also finds why.
-            lastError = reason;
-            lastErrorAt = env.scheduler().clock().instant();
+            rememberError(reason); // before the state: whoever sees the agent failed also finds why
         }
         setState(end, reason);
         if (errorPhase != null) {
@@ -735,9 +733,13 @@ final class AgentCell implements Runnable {
     }
 
     private void recordError(String phase, Severity severity, String message) {
+        rememberError(message);
+        system.emit(this, AgentEvent.Kind.ERROR, phase, severity, message);
+    }
+
+    private void rememberError(String message) {
         lastError = message;
         lastErrorAt = env.scheduler().clock().instant();
-        system.emit(this, AgentEvent.Kind.ERROR, phase, severity, message);
     }
 
     private void recordLog(Severity severity, String message) {
