@@ -128,7 +128,7 @@ class MqttConnectionTest {
     void commandsSentWhileTheNodeIsAwayArriveWhenItReconnects() throws Exception {
         connection = connect("epsilon", broker.port());
         var commands = connection.subscribeDurable("nodes/epsilon/spawn", (topic, payload, retained) -> { });
-        await("connected", connection::isConnected);
+        SubscriptionsSent.await(connection, LIMIT);
         commands.close(); // as the node's components do when it shuts down
         connection.deactivate();
         connection = null;
@@ -146,7 +146,7 @@ class MqttConnectionTest {
         connection = connect("eta", broker.port());
         var agentSubscription = connection.subscribe("t/agent-feed", (topic, payload, retained) -> { });
         var marker = connection.subscribeDurable("t/marker", (topic, payload, retained) -> { });
-        await("connected", connection::isConnected);
+        SubscriptionsSent.await(connection, LIMIT);
         agentSubscription.close();
         marker.close();
         connection.deactivate();
@@ -166,7 +166,7 @@ class MqttConnectionTest {
         connection = connect("theta", broker.port());
         var departed = connection.subscribeDurable("t/departed/task", (topic, payload, retained) -> { });
         var staying = connection.subscribeDurable("t/staying/task", (topic, payload, retained) -> { });
-        await("connected", connection::isConnected);
+        SubscriptionsSent.await(connection, LIMIT);
         departed.close();
         connection.releaseDurable("t/departed/task"); // as for an agent that moved to another node
         staying.close();

@@ -2,7 +2,6 @@ package io.flotilla.mqtt.internal;
 
 import static io.flotilla.core.internal.selftest.Sandbox.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
@@ -11,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -74,11 +71,7 @@ class TaskRoutingTest {
         TaskRouter tasks = new TaskRouter(connection, agents.system(), replies);
         agents.spawn(agent(agent, "echo"));
         agents.time().runReady();
-        // Listeners hear of the connection after it has sent its subscriptions; Paho sends them before
-        // the DISCONNECT of a stop, so the broker has them in the node's session when it leaves.
-        CountDownLatch subscribed = new CountDownLatch(1);
-        connection.addListener(incarnation -> subscribed.countDown());
-        assertTrue(subscribed.await(LIMIT.toSeconds(), TimeUnit.SECONDS), node + " did not connect");
+        SubscriptionsSent.await(connection, LIMIT);
         return () -> {
             tasks.deactivate(); // the agent's subscription stays in the node's broker session
             replies.deactivate();
