@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,14 +31,14 @@ import io.flotilla.api.AgentContext;
 import io.flotilla.api.Message;
 import io.flotilla.core.internal.exec.ElasticDispatcher;
 import io.flotilla.core.internal.exec.TimerScheduler;
-import io.flotilla.core.internal.json.Json;
 import io.flotilla.core.internal.runtime.AgentSystem;
 import io.flotilla.core.internal.runtime.Installer;
 import io.flotilla.core.internal.runtime.RuntimeEnvironment;
-import io.flotilla.core.internal.selftest.Sandbox;
 import io.flotilla.core.internal.store.AgentRecordStore;
 import io.flotilla.core.internal.store.StateStore;
+import io.flotilla.core.testing.Sandbox;
 import io.flotilla.runtime.SpawnConfig;
+import io.flotilla.util.Json;
 
 /**
  * Messages between actors in one JVM: Flotilla's agent manager (as a node runs it, with its real
@@ -63,6 +65,7 @@ public class LocalActorsBenchmark {
     private Path data;
     private TimerScheduler timer;
     private ElasticDispatcher dispatcher;
+    private ExecutorService events;
     private AgentSystem agents;
 
     // ---------------------------------------------------------------- Pekko
@@ -101,7 +104,8 @@ public class LocalActorsBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         timer = new TimerScheduler("bench-timer");
         dispatcher = new ElasticDispatcher("bench-agent", cores, cores * 4, timer, Duration.ofMillis(100));
-        agents = new AgentSystem(new RuntimeEnvironment("bench", dispatcher, timer, Math::random, json,
+        events = Executors.newSingleThreadExecutor();
+        agents = new AgentSystem(new RuntimeEnvironment("bench", dispatcher, events, timer, Math::random, json,
                 new StateStore(data.resolve("state"), json, timer.clock()),
                 new AgentRecordStore(data.resolve("agents"), json, timer.clock()), Installer.NONE,
                 Duration.ofSeconds(1), Duration.ofSeconds(5)));
@@ -117,6 +121,7 @@ public class LocalActorsBenchmark {
         agents.shutdown();
         dispatcher.close();
         timer.close();
+        events.shutdownNow();
         pekko.terminate();
         pekko.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
         try (var files = Files.walk(data)) {

@@ -31,13 +31,13 @@ import io.flotilla.itests.process.Installation;
 import io.flotilla.itests.process.NodeProcess;
 import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.FleetControl;
-import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetRegistry;
 import io.flotilla.runtime.MigrationResult;
 import io.flotilla.runtime.Migrations;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.TaskStatus;
 import io.flotilla.runtime.Tasks;
+import io.flotilla.spi.fleet.FleetLink;
 
 /**
  * The fleet seen from one node (this container, which hosts the broker) with two worker nodes

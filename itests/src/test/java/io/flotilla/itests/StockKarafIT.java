@@ -25,8 +25,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AgentState;
 import io.flotilla.runtime.AgentManager;
-import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.SpawnConfig;
+import io.flotilla.spi.fleet.FleetLink;
 
 /** The features repository on a stock Karaf 4.4, not only in our assembly. */
 @RunWith(PaxExam.class)

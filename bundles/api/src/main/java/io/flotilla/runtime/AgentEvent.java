@@ -38,6 +38,11 @@ public record AgentEvent(Kind kind, String agent, String actorId, String type, S
         /** An alert from {@code AgentContext.alert}. */
         ALERT,
         /** The agent is gone from this node: deleted, or moved to the node {@link #message()} names. */
-        REMOVED
+        REMOVED,
+        /**
+         * The agent was on this node when the listener was added: each listener gets one for every
+         * such agent, in its current state, before any later event of it.
+         */
+        PRESENT
     }
 }

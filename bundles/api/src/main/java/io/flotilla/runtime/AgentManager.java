@@ -75,12 +75,6 @@ public interface AgentManager {
     /** Calls {@code listener} with each new log line of an agent until the returned handle is closed. */
     AutoCloseable followLogs(String name, Consumer<LogEntry> listener);
 
-    /**
-     * Calls {@code listener} with every agent event on this node until the returned handle is closed:
-     * for components that reference this manager, which must not be {@link AgentEventListener} services.
-     */
-    AutoCloseable followEvents(AgentEventListener listener);
-
     /** The agent types available on this node now. */
     Set<String> types();
 

@@ -1,6 +1,7 @@
 package io.flotilla.runtime;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,7 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface NodeIdentity {
 
-    /** The node name: {@code FLOTILLA_NODE}, {@code AGENTFLOW_NODE}, {@code node.name}, or the host name. */
+    /** The node name: {@code node.name} (which the shipped file takes from {@code FLOTILLA_NODE}), or the host name. */
     String name();
 
     /** Configured capabilities followed by detected ones ({@code arch=amd64}, {@code cpus=4}, ...). */
@@ -21,4 +22,7 @@ public interface NodeIdentity {
 
     /** Where this node keeps its data ({@code data.dir}, by default {@code ${karaf.data}/flotilla}). */
     Path dataDirectory();
+
+    /** How often this node sends its heartbeat, as it advertises in each. */
+    Duration heartbeatInterval();
 }

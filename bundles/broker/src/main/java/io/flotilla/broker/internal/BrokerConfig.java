@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** {@code etc/io.flotilla.broker.cfg}: the broker a node hosts for the single-machine default. */
 @ObjectClassDefinition(name = "Flotilla embedded broker",
-        description = "An MQTT broker inside this node. It stays off when the node joins another broker (FLOTILLA_BROKER).")
+        description = "An MQTT broker inside this node. It stays off when the node joins another broker.")
 public @interface BrokerConfig {
 
     String PID = "io.flotilla.broker";
@@ -13,10 +13,14 @@ public @interface BrokerConfig {
     @AttributeDefinition(description = "Whether this node hosts a broker when it is not told to join one")
     boolean enabled() default true;
 
+    @AttributeDefinition(description = "The broker this node joins instead; when set, the embedded broker stays off. "
+            + "The shipped file takes FLOTILLA_BROKER, then AGENTFLOW_BROKER")
+    String joining() default "";
+
     @AttributeDefinition(description = "Address to listen on: 127.0.0.1 for this machine only, 0.0.0.0 for a LAN fleet")
     String host() default "127.0.0.1";
 
-    @AttributeDefinition(description = "MQTT port; FLOTILLA_BROKER_PORT (bin/flotilla --port) overrides it")
+    @AttributeDefinition(description = "MQTT port; the shipped file takes FLOTILLA_BROKER_PORT (bin/flotilla --port)")
     int port() default 1883;
 
     @AttributeDefinition(description = "Keep sessions and retained messages on disk across restarts")

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * The node's own MQTT broker: ActiveMQ Artemis with only an MQTT acceptor, configured here rather
  * than in an artemis.xml. Chosen by measurement over Moquette 0.17, whose Last Will is not kept
  * retained (presence depends on it) and whose store does not survive a crash. It does not start
- * when the node is told to join another broker, nor when its port is taken.
+ * when the node is told to join another broker ({@code joining}), nor when its port is taken.
  */
 @Component(immediate = true, configurationPid = BrokerConfig.PID)
 @Designate(ocd = BrokerConfig.class)
@@ -46,21 +45,20 @@ public final class EmbeddedBroker {
     public EmbeddedBroker(BundleContext context, BrokerConfig config,
             @Reference(target = "(component.name=org.apache.activemq.artemis.core.protocol.mqtt.MQTTProtocolManagerFactory)")
             ProtocolManagerFactory<?> mqtt) throws Exception {
-        this.server = start(context, config, mqtt, System::getenv);
+        this.server = start(context, config, mqtt);
     }
 
-    private static ActiveMQServer start(BundleContext context, BrokerConfig config, ProtocolManagerFactory<?> mqtt,
-            UnaryOperator<String> environment) throws Exception {
-        String joining = firstSet(environment.apply("FLOTILLA_BROKER"), environment.apply("AGENTFLOW_BROKER"));
-        if (joining != null) {
-            LOG.info("No embedded broker: this node joins the broker at {}", joining);
+    private static ActiveMQServer start(BundleContext context, BrokerConfig config, ProtocolManagerFactory<?> mqtt)
+            throws Exception {
+        if (!config.joining().isBlank()) {
+            LOG.info("No embedded broker: this node joins the broker at {}", config.joining().trim());
             return null;
         }
         if (!config.enabled()) {
             LOG.info("No embedded broker: disabled in {}.cfg", BrokerConfig.PID);
             return null;
         }
-        int port = port(config, environment);
+        int port = config.port();
         String host = config.host();
         String taken = portProblem(host, port);
         if (taken != null) {
@@ -133,18 +131,6 @@ public final class EmbeddedBroker {
         return configuration;
     }
 
-    private static int port(BrokerConfig config, UnaryOperator<String> environment) {
-        String override = environment.apply("FLOTILLA_BROKER_PORT");
-        if (override == null || override.isBlank()) {
-            return config.port();
-        }
-        try {
-            return Integer.parseInt(override.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("FLOTILLA_BROKER_PORT '" + override + "' is not a port");
-        }
-    }
-
     /** Why {@code host:port} cannot be listened on, or null when it can. */
     private static String portProblem(String host, int port) {
         try (ServerSocket probe = new ServerSocket()) {
@@ -154,14 +140,5 @@ public final class EmbeddedBroker {
         } catch (IOException e) {
             return e.getMessage();
         }
-    }
-
-    private static String firstSet(String... values) {
-        for (String value : values) {
-            if (value != null && !value.isBlank()) {
-                return value.trim();
-            }
-        }
-        return null;
     }
 }

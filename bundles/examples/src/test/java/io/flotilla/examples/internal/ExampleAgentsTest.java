@@ -1,6 +1,6 @@
 package io.flotilla.examples.internal;
 
-import static io.flotilla.core.internal.selftest.Sandbox.agent;
+import static io.flotilla.core.testing.Sandbox.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.flotilla.api.AgentState;
 import io.flotilla.api.AskException;
-import io.flotilla.core.internal.selftest.Sandbox;
+import io.flotilla.core.testing.Sandbox;
 
 /** The example types, run by the node's own runtime on a manual clock. */
 class ExampleAgentsTest {

@@ -3,7 +3,7 @@ package io.flotilla.migration.internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.flotilla.runtime.AgentCode.CodeSource;
+import io.flotilla.spi.handoff.AgentCode.CodeSource;
 
 /** The {@code code} of a migration message: where the agent's bundle came from, and its hash. */
 final class CodeOffer {

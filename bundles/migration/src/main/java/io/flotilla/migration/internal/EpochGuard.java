@@ -8,8 +8,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 import io.flotilla.api.Subscription;
-import io.flotilla.runtime.AgentHandoff;
-import io.flotilla.runtime.FleetLink;
+import io.flotilla.spi.fleet.FleetLink;
+import io.flotilla.spi.handoff.AgentHandoff;
 
 /**
  * Keeps an agent on one node. Every agent heartbeat carries the agent's epoch, which rises with each

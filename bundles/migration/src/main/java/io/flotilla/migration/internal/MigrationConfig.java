@@ -4,7 +4,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** {@code etc/io.flotilla.migration.cfg}: how this node moves agents and takes them in. */
-@ObjectClassDefinition(name = "Flotilla migration")
+@ObjectClassDefinition(name = "Flotilla migration", description = "How this node moves agents and takes them in.")
 public @interface MigrationConfig {
 
     String PID = "io.flotilla.migration";

@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -23,119 +24,107 @@ import org.slf4j.LoggerFactory;
 
 import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AgentState;
-import io.flotilla.api.Subscription;
-import io.flotilla.runtime.AgentCode;
-import io.flotilla.runtime.AgentCode.CodeSource;
-import io.flotilla.runtime.AgentHandoff;
 import io.flotilla.runtime.AgentManager;
-import io.flotilla.runtime.AgentSnapshot;
-import io.flotilla.runtime.DaemonThreads;
-import io.flotilla.runtime.FleetLink;
-import io.flotilla.runtime.FleetRequests;
-import io.flotilla.runtime.FleetTopics;
+import io.flotilla.runtime.CommandOrigin;
+import io.flotilla.runtime.CommandResult;
+import io.flotilla.runtime.InvalidCommandException;
 import io.flotilla.runtime.InvalidSpawnConfigException;
 import io.flotilla.runtime.SpawnConfig;
-import io.flotilla.runtime.TaskHandoff;
+import io.flotilla.spi.command.CommandHandler;
+import io.flotilla.spi.fleet.FleetLink;
+import io.flotilla.spi.fleet.FleetRequests;
+import io.flotilla.spi.fleet.FleetTopics;
+import io.flotilla.spi.handoff.AgentCode.CodeSource;
+import io.flotilla.spi.handoff.AgentCode;
+import io.flotilla.spi.handoff.AgentHandoff;
+import io.flotilla.spi.handoff.AgentSnapshot;
+import io.flotilla.spi.handoff.TaskHandoff;
+import io.flotilla.util.DaemonThreads;
 
 /**
- * Takes in agents that move here, on {@code nodes/{n}/migrate_in}: installs their type if this node
- * lacks it (from the bundle's location, else from bytes fetched from the sending node), starts the
- * agent with its state and epoch, and confirms, or refuses with the reason. A
- * {@code nodes/{n}/migrate_abort} from the sender calls a move off: a copy started for it is
- * discarded, and an offer that arrives after the abort is refused.
+ * Takes in agents that move here, on {@code nodes/{n}/migrate_in} as the node's command intake
+ * admitted it: installs their type if this node lacks it (from the bundle's location, else from bytes
+ * fetched from the sending node), starts the agent with its state and epoch, and confirms, or refuses
+ * with the reason. A {@code nodes/{n}/migrate_abort} from the sender calls a move off: a copy started
+ * for it is discarded, and an offer that arrives after the abort is refused.
  */
-@Component(immediate = true, configurationPid = MigrationConfig.PID)
-public final class MigrationReceiver {
+@Component(property = {CommandHandler.KINDS + "=migrate_in", CommandHandler.KINDS + "=migrate_abort"})
+public final class MigrationReceiver implements CommandHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationReceiver.class);
 
-    private final MigrationSettings settings;
+    private final MigrationPolicy settings;
     private final AgentManager agents;
     private final AgentHandoff handoff;
     private final AgentCode code;
     private final TaskHandoff tasks;
-    private final FleetLink fleet;
     private final FleetRequests requests;
     private final FleetTopics topics;
-    private final WireJson json = new WireJson();
     private final Map<String, Long> calledOff = new ConcurrentHashMap<>();
     private final ExecutorService worker;
-    private final List<Subscription> subscriptions = new ArrayList<>();
 
     @Activate
-    public MigrationReceiver(MigrationConfig config, @Reference AgentManager agents, @Reference AgentHandoff handoff,
-            @Reference AgentCode code, @Reference TaskHandoff tasks, @Reference FleetLink fleet,
-            @Reference FleetRequests requests) {
-        this.settings = MigrationSettings.from(config);
+    public MigrationReceiver(@Reference MigrationPolicy settings, @Reference AgentManager agents,
+            @Reference AgentHandoff handoff, @Reference AgentCode code, @Reference TaskHandoff tasks,
+            @Reference FleetLink fleet, @Reference FleetRequests requests) {
+        this.settings = settings;
         this.agents = agents;
         this.handoff = handoff;
         this.code = code;
         this.tasks = tasks;
-        this.fleet = fleet;
         this.requests = requests;
         this.topics = fleet.topics();
         this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named("flotilla-migration-in"));
-        subscriptions.add(fleet.subscribeDurable(topics.own("migrate_in"), (topic, payload, retained) -> onWorker(() -> arrive(payload))));
-        subscriptions.add(fleet.subscribeDurable(topics.own("migrate_abort"), (topic, payload, retained) -> onWorker(() -> abort(payload))));
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        subscriptions.forEach(Subscription::close);
         worker.shutdown();
         if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
             worker.shutdownNow();
         }
     }
 
-    private void onWorker(Runnable task) {
-        try {
-            worker.execute(task);
-        } catch (RejectedExecutionException stopping) {
-            LOG.debug("Migration message arrived while the node stops; its session keeps it");
-        }
+    @Override
+    public OptionalInt maxDocumentBytes(String kind) {
+        return OptionalInt.of(settings.maxBytes());
     }
 
-    /** An agent offered to this node. */
-    private void arrive(byte[] payload) {
-        Map<String, Object> offer;
-        try {
-            offer = json.object(payload, settings.maxBytes());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Ignoring a migration offer: {}", e.getMessage());
-            return;
-        }
-        String replyTo = offer.get("reply_to") instanceof String topic ? topic : null;
-        Object requestId = offer.get("request_id");
+    @Override
+    public CompletionStage<CommandResult> handle(String kind, Map<String, Object> message, CommandOrigin origin) {
+        return "migrate_abort".equals(kind) ? abort(message) : arrive(message);
+    }
+
+    /** An agent offered to this node; completes once it runs here, or was refused. */
+    private CompletionStage<CommandResult> arrive(Map<String, Object> offer) {
         Arrival arrival;
         try {
             arrival = Arrival.of(offer);
         } catch (IllegalArgumentException e) {
-            refuse(replyTo, requestId, offer.get("name"), e.getMessage());
-            return;
+            return refuse(offer.get("name"), e.getMessage());
         }
         String name = arrival.snapshot().name();
         if (calledOff.getOrDefault(name, -1L) >= arrival.snapshot().epoch()) {
-            refuse(replyTo, requestId, name, "node " + arrival.from() + " called the move of " + name + " at epoch "
+            return refuse(name, "node " + arrival.from() + " called the move of " + name + " at epoch "
                     + arrival.snapshot().epoch() + " off before it arrived");
-            return;
         }
         AgentInfo here = agents.find(name).orElse(null);
         if (here != null && !here.state().isTerminal()) {
-            refuse(replyTo, requestId, name, "an agent named " + name + " already runs on node " + topics.node());
-            return;
+            return refuse(name, "an agent named " + name + " already runs on node " + topics.node());
         }
         LOG.info("Agent {} moving here from node {} (epoch {})", name, arrival.from(), arrival.snapshot().epoch());
         // The task stream is the source's until its marker: set before the agent can take a message.
         tasks.expect(name, arrival.snapshot().epoch(), arrival.from(), settings.confirmTimeout().plus(settings.cutoverTimeout()));
+        CompletableFuture<CommandResult> answer = new CompletableFuture<>();
         ensureType(arrival)
                 .thenCompose(ready -> handoff.adopt(arrival.snapshot()).settled())
                 // On the worker: settling may stop the agent and wait for it, never on the agent's own thread.
-                .whenCompleteAsync((agent, failure) -> settle(arrival, replyTo, requestId, agent, failure), worker);
+                .whenCompleteAsync((agent, failure) -> answer.complete(settle(arrival, agent, failure)), worker);
+        return answer;
     }
 
     /** Confirms a move, or undoes what it left here and refuses it. */
-    private void settle(Arrival arrival, String replyTo, Object requestId, AgentInfo agent, Throwable failure) {
+    private CommandResult settle(Arrival arrival, AgentInfo agent, Throwable failure) {
         String name = arrival.snapshot().name();
         long epoch = arrival.snapshot().epoch();
         String problem = null;
@@ -148,16 +137,16 @@ public final class MigrationReceiver {
         }
         if (problem == null) {
             Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("agent", name);
             reply.put("state", agent.state().wireName());
             reply.put("epoch", epoch);
-            answer(replyTo, requestId, name, true, reply, null);
-            return;
+            return new CommandResult(topics.node(), true, null, reply);
         }
         tasks.abandon(name);
         if (handoff.epoch(name).orElse(-1) == epoch) {
             agents.remove(name, true); // the copy started for this move, and the state it brought
         }
-        refuse(replyTo, requestId, name, problem);
+        return refused(name, problem);
     }
 
     /** Completes when the agent's type is available here, installing its bundle if need be. */
@@ -201,43 +190,30 @@ public final class MigrationReceiver {
     }
 
     /** The sender called a move off: drop any copy it started here, and refuse it should it still arrive. */
-    private void abort(byte[] payload) {
+    private CompletionStage<CommandResult> abort(Map<String, Object> message) {
+        String name;
+        long epoch;
         try {
-            Map<String, Object> message = json.object(payload, 64 * 1024);
-            String name = WireJson.text(message, "name");
-            long epoch = WireJson.count(message, "epoch");
-            calledOff.merge(name, epoch, Math::max);
-            LOG.info("Node {} called the move of agent {} (epoch {}) off: {}", message.get("from_node"), name, epoch,
-                    message.get("reason"));
-            tasks.abandon(name);
-            handoff.discardStale(name, epoch + 1);
+            name = WireJson.text(message, "name");
+            epoch = WireJson.count(message, "epoch");
         } catch (IllegalArgumentException e) {
-            LOG.warn("Ignoring a migration abort: {}", e.getMessage());
+            throw new InvalidCommandException("document", e.getMessage());
         }
+        calledOff.merge(name, epoch, Math::max);
+        LOG.info("Node {} called the move of agent {} (epoch {}) off: {}", message.get("from_node"), name, epoch,
+                message.get("reason"));
+        tasks.abandon(name);
+        handoff.discardStale(name, epoch + 1);
+        return CompletableFuture.completedFuture(new CommandResult(topics.node(), true, null, Map.of("agent", name)));
     }
 
-    private void refuse(String replyTo, Object requestId, Object name, String error) {
+    private CompletionStage<CommandResult> refuse(Object name, String error) {
+        return CompletableFuture.completedFuture(refused(name, error));
+    }
+
+    private CommandResult refused(Object name, String error) {
         LOG.warn("Refused agent {} moving here: {}", name, error);
-        answer(replyTo, requestId, name, false, Map.of(), error);
-    }
-
-    private void answer(String replyTo, Object requestId, Object name, boolean success, Map<String, Object> fields,
-            String error) {
-        if (replyTo == null) {
-            return;
-        }
-        Map<String, Object> reply = new LinkedHashMap<>();
-        if (requestId != null) {
-            reply.put("request_id", requestId);
-        }
-        reply.put("node", topics.node());
-        reply.put("agent", name);
-        reply.put("success", success);
-        reply.putAll(fields);
-        if (error != null) {
-            reply.put("error", error);
-        }
-        fleet.publish(replyTo, reply, false);
+        return new CommandResult(topics.node(), false, error, Map.of("agent", String.valueOf(name)));
     }
 
     private static String rootMessage(Throwable failure) {

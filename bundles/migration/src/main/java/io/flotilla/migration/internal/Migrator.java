@@ -20,19 +20,19 @@ import org.slf4j.LoggerFactory;
 
 import io.flotilla.api.NodeInfo;
 import io.flotilla.api.Subscription;
-import io.flotilla.runtime.AgentCode;
-import io.flotilla.runtime.AgentHandoff;
 import io.flotilla.runtime.AgentManager;
-import io.flotilla.runtime.AgentSnapshot;
-import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetRegistry;
-import io.flotilla.runtime.FleetRequests;
-import io.flotilla.runtime.FleetTopics;
 import io.flotilla.runtime.MigrationResult;
 import io.flotilla.runtime.Migrations;
 import io.flotilla.runtime.NodeIdentity;
-import io.flotilla.runtime.PendingMessage;
-import io.flotilla.runtime.TaskHandoff;
+import io.flotilla.spi.fleet.FleetLink;
+import io.flotilla.spi.fleet.FleetRequests;
+import io.flotilla.spi.fleet.FleetTopics;
+import io.flotilla.spi.handoff.AgentCode;
+import io.flotilla.spi.handoff.AgentHandoff;
+import io.flotilla.spi.handoff.AgentSnapshot;
+import io.flotilla.spi.handoff.PendingMessage;
+import io.flotilla.spi.handoff.TaskHandoff;
 
 /**
  * Moves agents of this node to others. The agent is paused (its mailbox buffers) and snapshotted;
@@ -42,12 +42,12 @@ import io.flotilla.runtime.TaskHandoff;
  * unknown, offline, refusing, dying, or silent past {@code confirm.timeout} — the target is told to
  * drop its copy and the agent runs on here, at an epoch above the one the target was offered.
  */
-@Component(service = Migrations.class, configurationPid = MigrationConfig.PID)
+@Component(service = Migrations.class)
 public final class Migrator implements Migrations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
 
-    private final MigrationSettings settings;
+    private final MigrationPolicy settings;
     private final AgentManager agents;
     private final AgentHandoff handoff;
     private final AgentCode code;
@@ -60,10 +60,10 @@ public final class Migrator implements Migrations {
     private final Set<String> moving = ConcurrentHashMap.newKeySet();
 
     @Activate
-    public Migrator(MigrationConfig config, @Reference AgentManager agents, @Reference AgentHandoff handoff,
+    public Migrator(@Reference MigrationPolicy settings, @Reference AgentManager agents, @Reference AgentHandoff handoff,
             @Reference AgentCode code, @Reference TaskHandoff tasks, @Reference FleetLink fleet,
             @Reference FleetRequests requests, @Reference FleetRegistry registry, @Reference NodeIdentity node) {
-        this.settings = MigrationSettings.from(config);
+        this.settings = settings;
         this.agents = agents;
         this.handoff = handoff;
         this.code = code;

@@ -3,15 +3,12 @@ package io.flotilla.migration.internal;
 import java.io.IOException;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flotilla.util.Json;
 
-/** The JSON objects of the migration messages. */
+/** The JSON objects of the migration messages, read with the node's one JSON configuration. */
 final class WireJson {
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
-
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final Json json = new Json();
 
     /** The JSON object in {@code payload}; anything else is refused with the reason. */
     Map<String, Object> object(byte[] payload, int maxBytes) {
@@ -20,11 +17,7 @@ final class WireJson {
                     + " (max.bytes in " + MigrationConfig.PID + ".cfg)");
         }
         try {
-            Map<String, Object> object = mapper.readValue(payload, MAP);
-            if (object == null) {
-                throw new IllegalArgumentException("message is not a JSON object");
-            }
-            return object;
+            return json.parseObject(payload);
         } catch (IOException e) {
             throw new IllegalArgumentException("message is not a JSON object: " + e.getMessage().lines().findFirst().orElse(""), e);
         }

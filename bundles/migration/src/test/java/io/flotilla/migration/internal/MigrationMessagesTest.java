@@ -12,7 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.flotilla.runtime.AgentCode.CodeSource;
+import io.flotilla.spi.handoff.AgentCode.CodeSource;
 
 /** What a node accepts as an agent moving in, and the reasons it gives when it does not. */
 class MigrationMessagesTest {

@@ -12,13 +12,13 @@ import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AgentState;
 import io.flotilla.runtime.AgentEvent;
 import io.flotilla.runtime.AgentEventListener;
-import io.flotilla.runtime.FleetTopics;
+import io.flotilla.spi.fleet.FleetTopics;
 
 /**
  * What happens to agents, on the fleet broker: a heartbeat on every state change
  * ({@code agents/{id}/heartbeat}), {@code errors} (with phase, severity, error, restart_count),
  * {@code logs}, {@code alert}, and a {@code manifest} whenever an agent starts running. Needs nothing
- * but the fleet connection: events carry what it publishes.
+ * but the fleet connection: events carry what it publishes. Called on the node's event thread.
  */
 @Component(service = AgentEventListener.class)
 public final class AgentEventPublisher implements AgentEventListener {
@@ -66,8 +66,9 @@ public final class AgentEventPublisher implements AgentEventListener {
                 line.put("level", event.severity().wireName());
                 fleet.publish(topics.agent(event.actorId(), "logs"), line, false);
             }
-            case REMOVED -> {
-                // Nothing to say on the agent's topics: the node's next heartbeat no longer lists it.
+            case REMOVED, PRESENT -> {
+                // REMOVED: the node's next heartbeat no longer lists it. PRESENT: nothing happened;
+                // the periodic heartbeat tells of agents that were there before this listener.
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.flotilla.mqtt.internal;
 
-import io.flotilla.runtime.FleetLink;
-import io.flotilla.runtime.FleetTopics;
+import io.flotilla.spi.fleet.FleetLink;
+import io.flotilla.spi.fleet.FleetTopics;
 
 /** The fleet link as this bundle's components see it: with connection events and the topic layout. */
 interface FleetConnection extends FleetLink {
@@ -21,6 +21,6 @@ interface FleetConnection extends FleetLink {
 
     FleetTopics topics();
 
-    /** Largest command payload accepted, in bytes. */
-    int maxCommandBytes();
+    /** Largest task payload accepted, in bytes. */
+    int maxTaskBytes();
 }

@@ -23,16 +23,17 @@ import org.slf4j.LoggerFactory;
 
 import io.flotilla.api.AgentInfo;
 import io.flotilla.runtime.AgentManager;
-import io.flotilla.runtime.AtomicFiles;
-import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.NodeIdentity;
-import io.flotilla.runtime.FleetTopics;
+import io.flotilla.spi.fleet.FleetTopics;
+import io.flotilla.util.AtomicFiles;
+import io.flotilla.util.DaemonThreads;
 
 /**
  * The node's heartbeat on {@code nodes/{n}/heartbeat} and every agent's on {@code agents/{id}/heartbeat},
- * every {@code heartbeat.interval} and at once on every (re)connect.
+ * every heartbeat interval of the node ({@link NodeIdentity#heartbeatInterval()}) and at once on every
+ * (re)connect.
  */
-@Component(immediate = true, configurationPid = "io.flotilla.node")
+@Component(immediate = true)
 public final class Heartbeats implements FleetConnection.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
@@ -47,13 +48,12 @@ public final class Heartbeats implements FleetConnection.Listener {
     private final ScheduledExecutorService timer;
 
     @Activate
-    public Heartbeats(HeartbeatConfig config, @Reference FleetConnection fleet, @Reference AgentManager agents,
-            @Reference NodeIdentity node) {
+    public Heartbeats(@Reference FleetConnection fleet, @Reference AgentManager agents, @Reference NodeIdentity node) {
         this.fleet = fleet;
         this.agents = agents;
         this.node = node;
         this.topics = fleet.topics();
-        this.interval = config.heartbeat_interval() > 0 ? config.heartbeat_interval() : 10;
+        this.interval = node.heartbeatInterval().toMillis() / 1000.0;
         this.nodeId = nodeId(node.dataDirectory().resolve("mqtt").resolve("node-id"));
         this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-heartbeat"));
         long millis = Math.round(interval * 1000);

@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** {@code etc/io.flotilla.mqtt.cfg}: how this node reaches the fleet broker. */
 @ObjectClassDefinition(name = "Flotilla MQTT",
-        description = "The fleet broker connection. FLOTILLA_BROKER (or AGENTFLOW_BROKER) overrides broker.url.")
+        description = "The fleet broker connection. The shipped file takes FLOTILLA_BROKER (or AGENTFLOW_BROKER) for broker.url.")
 public @interface MqttConfig {
 
     String PID = "io.flotilla.mqtt";
@@ -15,7 +15,7 @@ public @interface MqttConfig {
             + "for a cluster. Empty: the embedded broker on 127.0.0.1")
     String broker_url() default "";
 
-    @AttributeDefinition(description = "Port used when broker.url names none (FLOTILLA_BROKER_PORT overrides)")
+    @AttributeDefinition(description = "Port used when broker.url names none (the shipped file takes FLOTILLA_BROKER_PORT)")
     int broker_port() default 1883;
 
     @AttributeDefinition(description = "MQTT client id; empty means flotilla-<node name>. Must be stable: the broker keeps "
@@ -59,6 +59,7 @@ public @interface MqttConfig {
     @AttributeDefinition(description = "Messages kept while disconnected, sent on reconnect; the oldest go first when full")
     int offline_buffer() default 10000;
 
-    @AttributeDefinition(description = "Largest command payload accepted, in bytes (spawn documents: spawn.max.bytes)")
-    int max_command_bytes() default 262144;
+    @AttributeDefinition(description = "Largest task payload accepted, in bytes (commands: command.max.bytes and "
+            + "spawn.max.bytes in io.flotilla.security.cfg)")
+    int max_task_bytes() default 262144;
 }

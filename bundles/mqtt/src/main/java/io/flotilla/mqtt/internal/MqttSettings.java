@@ -8,7 +8,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 import javax.net.SocketFactory;
 import javax.net.ssl.KeyManagerFactory;
@@ -16,31 +15,22 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The connection settings as they apply: {@code io.flotilla.mqtt} with the environment over it
- * ({@code FLOTILLA_BROKER}, {@code AGENTFLOW_BROKER}, {@code FLOTILLA_BROKER_PORT}). Its
- * {@link #toString()} never shows a password.
+ * The connection settings as they apply, from {@code io.flotilla.mqtt} (whose shipped file takes
+ * {@code FLOTILLA_BROKER}, {@code AGENTFLOW_BROKER} and {@code FLOTILLA_BROKER_PORT} through Karaf's
+ * placeholders). Its {@link #toString()} never shows a password.
  */
 record MqttSettings(List<String> serverUris, String clientId, String username, char[] password, int keepAlive,
         int connectTimeout, Duration reconnectMin, Duration reconnectMax, String topicPrefix, int maxInflight,
-        int offlineBuffer, int maxCommandBytes, MqttConfig tlsSource) {
+        int offlineBuffer, int maxTaskBytes, MqttConfig tlsSource) {
 
-    static MqttSettings from(MqttConfig config, String nodeName, UnaryOperator<String> environment) {
-        String broker = firstNonBlank(environment.apply("FLOTILLA_BROKER"), environment.apply("AGENTFLOW_BROKER"),
-                config.broker_url(), "127.0.0.1");
+    static MqttSettings from(MqttConfig config, String nodeName) {
+        String broker = firstNonBlank(config.broker_url(), "127.0.0.1");
         int port = config.broker_port();
-        String portOverride = environment.apply("FLOTILLA_BROKER_PORT");
-        if (portOverride != null && !portOverride.isBlank()) {
-            try {
-                port = Integer.parseInt(portOverride.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("FLOTILLA_BROKER_PORT '" + portOverride + "' is not a port");
-            }
-        }
         String clientId = config.client_id().isBlank() ? "flotilla-" + nodeName : config.client_id().trim();
         return new MqttSettings(BrokerAddress.parse(broker, port), clientId, blankToNull(config.username()),
                 config.password().isEmpty() ? null : config.password().toCharArray(), config.keepalive(),
                 config.connect_timeout(), seconds(config.reconnect_min()), seconds(config.reconnect_max()),
-                config.topic_prefix().trim(), config.max_inflight(), config.offline_buffer(), config.max_command_bytes(),
+                config.topic_prefix().trim(), config.max_inflight(), config.offline_buffer(), config.max_task_bytes(),
                 config);
     }
 

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 import io.flotilla.api.Subscription;
 import io.flotilla.mqtt.internal.Wire.MalformedPayload;
-import io.flotilla.runtime.DaemonThreads;
-import io.flotilla.runtime.FleetRequests;
+import io.flotilla.spi.fleet.FleetRequests;
+import io.flotilla.util.DaemonThreads;
 
 /**
  * Requests from this node and their replies: each request gets a fresh id, replies come to

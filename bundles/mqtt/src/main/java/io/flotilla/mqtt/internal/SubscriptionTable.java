@@ -12,7 +12,7 @@ import java.util.Set;
 
 import org.eclipse.paho.client.mqttv3.MqttTopic;
 
-import io.flotilla.runtime.FleetMessageHandler;
+import io.flotilla.spi.fleet.FleetMessageHandler;
 
 /**
  * Who on this node wants which topics, and what the broker should be told about it. Thread-safe.

@@ -22,20 +22,20 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AskException;
 import io.flotilla.api.Severity;
 import io.flotilla.api.Subscription;
 import io.flotilla.mqtt.internal.Wire.MalformedPayload;
 import io.flotilla.runtime.AgentEvent;
+import io.flotilla.runtime.AgentEventListener;
 import io.flotilla.runtime.AgentManager;
-import io.flotilla.runtime.DaemonThreads;
-import io.flotilla.runtime.FleetRequests;
-import io.flotilla.runtime.FleetTopics;
-import io.flotilla.runtime.PendingMessage;
-import io.flotilla.runtime.TaskHandoff;
+import io.flotilla.spi.fleet.FleetRequests;
+import io.flotilla.spi.fleet.FleetTopics;
+import io.flotilla.spi.handoff.PendingMessage;
+import io.flotilla.spi.handoff.TaskHandoff;
+import io.flotilla.util.DaemonThreads;
+import io.flotilla.util.Replies;
 
 /**
  * Tasks addressed by name, {@code agents/by-name/{name}/task}: the node that holds {@code name}
@@ -43,16 +43,18 @@ import io.flotilla.runtime.TaskHandoff;
  * {@code {"result": ...}} or {@code {"error": ...}} there, echoing {@code request_id} and
  * {@code correlation_id}. Runs on the delivery thread, which is safe: an ask only enqueues.
  *
- * <p>A node subscribes to the task topic of each agent it holds, from the agent's first event until
- * it is removed, rather than to every agent's: a task is delivered to one node, not to all of them.
- * The subscriptions are durable, so tasks sent while the node is away wait in its session.
+ * <p>A node subscribes to the task topic of each agent it holds, from the agent's first event (or
+ * its {@code PRESENT} event, for agents that were there before this component) until it is removed,
+ * rather than to every agent's: a task is delivered to one node, not to all of them. The events come
+ * on the node's event thread, so subscribing never holds up an agent. The subscriptions are durable,
+ * so tasks sent while the node is away wait in its session.
  *
  * <p>While an agent moves, a {@link HandoffGate} decides which of the two nodes answers each task:
  * the target subscribes to the agent's tasks before it confirms, so both see the source's marker.
  * The messages that waited on the source arrive on the target's {@code nodes/{n}/task_forward}.
  */
-@Component(service = TaskHandoff.class, immediate = true)
-public final class TaskRouter implements TaskHandoff {
+@Component(service = {TaskHandoff.class, AgentEventListener.class}, immediate = true)
+public final class TaskRouter implements TaskHandoff, AgentEventListener {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(TaskRouter.class);
@@ -63,13 +65,11 @@ public final class TaskRouter implements TaskHandoff {
     private final FleetRequests requests;
     private final FleetTopics topics;
     private final Wire wire = new Wire(Clock.systemUTC());
-    private final ObjectMapper mapper = new ObjectMapper();
     private final HandoffGate gate = new HandoffGate();
     private final ScheduledExecutorService timer;
     private final Subscription forwards;
     // The task subscription of each agent held here or arriving.
     private final Map<String, Subscription> agentTasks = new ConcurrentHashMap<>();
-    private final AutoCloseable events;
 
     @Activate
     public TaskRouter(@Reference FleetConnection fleet, @Reference AgentManager agents, @Reference FleetRequests requests) {
@@ -79,18 +79,10 @@ public final class TaskRouter implements TaskHandoff {
         this.topics = fleet.topics();
         this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-task-handoff"));
         this.forwards = fleet.subscribeDurable(topics.own("task_forward"), (topic, payload, retained) -> forwarded(payload));
-        // Events first, then the agents already here: an agent spawned in between is seen either way.
-        this.events = agents.followEvents(this::onAgentEvent);
-        agents.list().forEach(agent -> listen(agent.name()));
     }
 
     @Deactivate
     void deactivate() {
-        try {
-            events.close();
-        } catch (Exception e) {
-            LOG.debug("Unfollowing agent events: {}", e.getMessage());
-        }
         // Closing keeps the durable subscriptions at the broker: tasks wait there for the next start.
         forwards.close();
         agentTasks.values().forEach(Subscription::close);
@@ -100,11 +92,15 @@ public final class TaskRouter implements TaskHandoff {
 
     // ---------------------------------------------------------------- which tasks come here
 
-    private void onAgentEvent(AgentEvent event) {
-        if (event.kind() == AgentEvent.Kind.REMOVED) {
-            stopListening(event.agent());
-        } else if (event.kind() == AgentEvent.Kind.STATE_CHANGED) {
-            listen(event.agent());
+    /** On the node's event thread. */
+    @Override
+    public void onAgentEvent(AgentEvent event) {
+        switch (event.kind()) {
+            case REMOVED -> stopListening(event.agent());
+            case STATE_CHANGED, PRESENT -> listen(event.agent());
+            default -> {
+                // logs, alerts and errors do not change where tasks go
+            }
         }
     }
 
@@ -140,9 +136,9 @@ public final class TaskRouter implements TaskHandoff {
         if (name == null) {
             return;
         }
-        if (payload.length > fleet.maxCommandBytes()) {
+        if (payload.length > fleet.maxTaskBytes()) {
             agents.find(name).ifPresent(agent -> reportError(agent, "task payload is " + payload.length
-                    + " bytes, over the limit of " + fleet.maxCommandBytes()));
+                    + " bytes, over the limit of " + fleet.maxTaskBytes()));
             return;
         }
         Object message = wire.value(payload);
@@ -264,7 +260,7 @@ public final class TaskRouter implements TaskHandoff {
                         return;
                     }
                     try {
-                        message.reply().complete(Replies.read(mapper, agent, reply));
+                        message.reply().complete(Replies.read(wire.json(), agent, reply));
                     } catch (AskException e) {
                         message.reply().completeExceptionally(e);
                     }

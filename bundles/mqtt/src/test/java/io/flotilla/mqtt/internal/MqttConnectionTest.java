@@ -56,7 +56,7 @@ class MqttConnectionTest {
 
     private MqttConnection connect(String node, int port) throws Exception {
         MqttSettings settings = MqttSettings.from(Configs.of(MqttConfig.class, Map.of(
-                "broker_port", port, "reconnect_min", 0.05, "reconnect_max", 0.5)), node, name -> null);
+                "broker_port", port, "reconnect_min", 0.05, "reconnect_max", 0.5)), node);
         return new MqttConnection(settings, node);
     }
 

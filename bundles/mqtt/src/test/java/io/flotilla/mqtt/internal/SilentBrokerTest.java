@@ -54,7 +54,7 @@ class SilentBrokerTest {
         }, "silent-broker");
         acceptor.start();
         MqttSettings settings = MqttSettings.from(Configs.of(MqttConfig.class, Map.of("broker_port", silent.getLocalPort(),
-                "connect_timeout", 1, "reconnect_min", 0.05, "reconnect_max", 0.2)), "hushed", name -> null);
+                "connect_timeout", 1, "reconnect_min", 0.05, "reconnect_max", 0.2)), "hushed");
 
         connection = new MqttConnection(settings, "hushed");
 

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.flotilla.runtime.FleetMessageHandler;
+import io.flotilla.spi.fleet.FleetMessageHandler;
 
 class SubscriptionTableTest {
 

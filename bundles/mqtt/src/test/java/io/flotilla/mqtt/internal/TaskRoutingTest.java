@@ -1,6 +1,6 @@
 package io.flotilla.mqtt.internal;
 
-import static io.flotilla.core.internal.selftest.Sandbox.agent;
+import static io.flotilla.core.testing.Sandbox.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.flotilla.core.internal.selftest.Sandbox;
+import io.flotilla.core.testing.Sandbox;
 import io.flotilla.mqtt.testing.Await;
 import io.flotilla.mqtt.testing.Configs;
 import io.flotilla.mqtt.testing.MosquittoBroker;
@@ -56,7 +56,7 @@ class TaskRoutingTest {
 
     private MqttConnection connect(String node) throws Exception {
         MqttSettings settings = MqttSettings.from(Configs.of(MqttConfig.class, Map.of(
-                "broker_port", broker.port(), "reconnect_min", 0.05, "reconnect_max", 0.5)), node, name -> null);
+                "broker_port", broker.port(), "reconnect_min", 0.05, "reconnect_max", 0.5)), node);
         MqttConnection connection = new MqttConnection(settings, node);
         running.add(connection::deactivate);
         return connection;
@@ -69,6 +69,7 @@ class TaskRoutingTest {
         MqttConnection connection = connect(node);
         ReplyRouter replies = new ReplyRouter(connection);
         TaskRouter tasks = new TaskRouter(connection, agents.system(), replies);
+        agents.system().addListener(tasks); // as the agent runtime binds it, being an event listener
         agents.spawn(agent(agent, "echo"));
         agents.time().runReady();
         SubscriptionsSent.await(connection, LIMIT);

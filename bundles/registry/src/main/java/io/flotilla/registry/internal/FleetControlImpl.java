@@ -23,13 +23,13 @@ import io.flotilla.runtime.AgentDetails;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.FleetControl;
-import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetRegistry;
-import io.flotilla.runtime.FleetRequests;
 import io.flotilla.runtime.NodeDetails;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnResult;
+import io.flotilla.spi.fleet.FleetLink;
+import io.flotilla.spi.fleet.FleetRequests;
 
 /**
  * Agents anywhere in the fleet. This node is served by its agent manager; other nodes through their

@@ -24,18 +24,16 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.flotilla.api.NodeInfo;
 import io.flotilla.api.Subscription;
-import io.flotilla.runtime.AtomicFiles;
-import io.flotilla.runtime.DaemonThreads;
-import io.flotilla.runtime.FleetLink;
 import io.flotilla.runtime.FleetRegistry;
-import io.flotilla.runtime.FleetTopics;
 import io.flotilla.runtime.NodeDetails;
 import io.flotilla.runtime.NodeIdentity;
+import io.flotilla.spi.fleet.FleetLink;
+import io.flotilla.spi.fleet.FleetTopics;
+import io.flotilla.util.AtomicFiles;
+import io.flotilla.util.DaemonThreads;
+import io.flotilla.util.Json;
 
 /**
  * The node's registry of the fleet: listens to every node's retained status and heartbeats and to
@@ -48,10 +46,9 @@ import io.flotilla.runtime.NodeIdentity;
 public final class NodeRegistry implements FleetRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
     private static final Duration SAVE_INTERVAL = Duration.ofSeconds(5);
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final Json json = new Json();
     private final FleetView view;
     private final Path file;
     private final AtomicBoolean dirty = new AtomicBoolean();
@@ -139,7 +136,7 @@ public final class NodeRegistry implements FleetRegistry {
             return null; // a cleared retained message
         }
         try {
-            return json.readValue(payload, MAP);
+            return json.parseObject(payload);
         } catch (IOException e) {
             LOG.debug("Unreadable message on {}: {}", where, e.getMessage());
             return null;
@@ -174,7 +171,7 @@ public final class NodeRegistry implements FleetRegistry {
             return known;
         }
         try {
-            Object nodes = json.readValue(Files.readAllBytes(file), MAP).get("nodes");
+            Object nodes = json.parseObject(Files.readAllBytes(file)).get("nodes");
             if (nodes instanceof List<?> list) {
                 for (Object item : list) {
                     if (item instanceof Map<?, ?> node && node.get("name") instanceof String name) {
@@ -207,7 +204,7 @@ public final class NodeRegistry implements FleetRegistry {
     private void save() {
         lastSave = System.currentTimeMillis();
         try {
-            AtomicFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("nodes", view.snapshot())));
+            AtomicFiles.write(file, json.toPrettyBytes(Map.of("nodes", view.snapshot())));
         } catch (IOException e) {
             LOG.error("Could not save the fleet registry to {}: {}", file, e.getMessage());
         }

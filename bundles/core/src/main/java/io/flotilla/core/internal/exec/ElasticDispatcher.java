@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.flotilla.runtime.DaemonThreads;
+import io.flotilla.util.DaemonThreads;
 
 /**
  * The shared pool agents run on. It starts with one thread per core; when every thread has been

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.flotilla.runtime.DaemonThreads;
+import io.flotilla.util.DaemonThreads;
 
 /**
  * One timer thread for the whole node. Poll ticks, back-offs, ask timeouts and watchdogs all fire

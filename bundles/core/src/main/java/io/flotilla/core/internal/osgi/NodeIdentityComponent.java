@@ -4,12 +4,12 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -21,7 +21,11 @@ import org.slf4j.LoggerFactory;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
 
-/** This node's name and capabilities, from {@code io.flotilla.node} and the environment. */
+/**
+ * This node's name and capabilities, from {@code io.flotilla.node}. The environment reaches them
+ * through the configuration file's placeholders ({@code ${env:FLOTILLA_NODE:-...}}), never here, so
+ * that {@code config:list} shows what is in effect.
+ */
 @Component(service = NodeIdentity.class, configurationPid = NodeConfig.PID)
 @Designate(ocd = NodeConfig.class)
 public final class NodeIdentityComponent implements NodeIdentity {
@@ -32,23 +36,22 @@ public final class NodeIdentityComponent implements NodeIdentity {
     private final List<String> capabilities;
     private final Map<String, Object> facts;
     private final Path dataDirectory;
+    private final Duration heartbeatInterval;
 
     @Activate
     public NodeIdentityComponent(BundleContext context, NodeConfig config) {
-        this(config, System::getenv, NodeData.directory(context, config));
+        this(config, NodeData.directory(context, config));
     }
 
-    NodeIdentityComponent(NodeConfig config, UnaryOperator<String> environment, Path dataDirectory) {
+    NodeIdentityComponent(NodeConfig config, Path dataDirectory) {
         this.dataDirectory = dataDirectory;
-        this.name = chooseName(config.node_name(), environment);
+        this.name = chooseName(config.node_name());
         this.facts = detectFacts();
+        this.heartbeatInterval = Settings.seconds(config.heartbeat_interval() > 0 ? config.heartbeat_interval() : 10);
         List<String> all = new ArrayList<>(Settings.list(config.capabilities()));
-        String fromEnvironment = environment.apply("FLOTILLA_CAPABILITIES");
-        if (fromEnvironment != null) {
-            for (String capability : Settings.list(new String[] {fromEnvironment})) {
-                if (!all.contains(capability)) {
-                    all.add(capability);
-                }
+        for (String capability : Settings.list(config.extra_capabilities())) {
+            if (!all.contains(capability)) {
+                all.add(capability);
             }
         }
         facts.forEach((key, value) -> all.add(key + "=" + value));
@@ -56,26 +59,17 @@ public final class NodeIdentityComponent implements NodeIdentity {
         LOG.info("Node {} with capabilities {}", name, capabilities);
     }
 
-    /** {@code FLOTILLA_NODE}, then {@code AGENTFLOW_NODE}, then {@code node.name}, then the host name. */
-    static String chooseName(String configured, UnaryOperator<String> environment) {
-        String[][] candidates = {
-            {"FLOTILLA_NODE", environment.apply("FLOTILLA_NODE")},
-            {"AGENTFLOW_NODE", environment.apply("AGENTFLOW_NODE")},
-            {"node.name", configured},
-        };
-        for (String[] candidate : candidates) {
-            String value = candidate[1];
-            if (value != null && !value.isBlank()) {
-                if (!SpawnConfig.NAME.matcher(value.trim()).matches()) {
-                    throw new IllegalArgumentException(candidate[0] + " '" + value
-                            + "' is not a valid node name: 1 to 64 of A-Z a-z 0-9 . _ -, not starting with '.'");
-                }
-                return value.trim();
+    /** {@code node.name}, or the host name when it is empty. */
+    static String chooseName(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            if (!SpawnConfig.NAME.matcher(configured.trim()).matches()) {
+                throw new IllegalArgumentException("node.name '" + configured + "' (FLOTILLA_NODE, AGENTFLOW_NODE or "
+                        + "etc/io.flotilla.node.cfg) is not a valid node name: 1 to 64 of A-Z a-z 0-9 . _ -, not starting with '.'");
             }
+            return configured.trim();
         }
         return hostName();
     }
-
     private static String hostName() {
         try {
             String host = InetAddress.getLocalHost().getHostName();
@@ -121,5 +115,10 @@ public final class NodeIdentityComponent implements NodeIdentity {
     @Override
     public Path dataDirectory() {
         return dataDirectory;
+    }
+
+    @Override
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
     }
 }

@@ -6,10 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,9 +38,10 @@ import org.slf4j.LoggerFactory;
 import io.flotilla.api.Agent;
 import io.flotilla.api.AgentType;
 import io.flotilla.core.internal.runtime.Installer;
-import io.flotilla.runtime.AgentCode;
-import io.flotilla.runtime.DaemonThreads;
 import io.flotilla.runtime.SpawnConfig;
+import io.flotilla.spi.handoff.AgentCode;
+import io.flotilla.util.DaemonThreads;
+import io.flotilla.util.Hashes;
 
 /**
  * Installs agent code: what a spawn names, bundles from {@code mvn:} and {@code file:} locations
@@ -52,7 +50,7 @@ import io.flotilla.runtime.SpawnConfig;
  * and reads its bytes for such a move. One install at a time, on a thread of its own, so a slow
  * download never holds an agent thread.
  */
-@Component(service = {Installer.class, AgentCode.class}, configurationPid = SecurityConfig.PID)
+@Component(service = {Installer.class, AgentCode.class})
 public final class OsgiInstaller implements Installer, AgentCode {
 
     private static final Logger LOG = LoggerFactory.getLogger(OsgiInstaller.class);
@@ -69,10 +67,10 @@ public final class OsgiInstaller implements Installer, AgentCode {
     private volatile FeaturesService features;
 
     @Activate
-    public OsgiInstaller(BundleContext context, SecurityConfig config) {
+    public OsgiInstaller(BundleContext context, @Reference NodeGate gate) {
         this.context = context;
-        this.allowedPrefixes = Settings.list(config.bundle_locations());
-        this.maxBundleBytes = config.bundle_max_bytes();
+        this.allowedPrefixes = gate.gate().policy().bundleLocations();
+        this.maxBundleBytes = gate.gate().policy().bundleMaxBytes();
         this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named("flotilla-installer"));
     }
 
@@ -111,7 +109,7 @@ public final class OsgiInstaller implements Installer, AgentCode {
                 try {
                     byte[] bytes = download(bundle.getLocation());
                     return new CodeSource(bundle.getLocation(), bundle.getSymbolicName(), bundle.getVersion().toString(),
-                            sha256(bytes), bytes.length);
+                            Hashes.sha256(bytes), bytes.length);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -145,7 +143,7 @@ public final class OsgiInstaller implements Installer, AgentCode {
     @Override
     public byte[] read(CodeSource source) throws IOException {
         byte[] bytes = download(source.location());
-        if (source.sha256() != null && !sha256(bytes).equals(source.sha256())) {
+        if (source.sha256() != null && !Hashes.sha256(bytes).equals(source.sha256())) {
             throw new IOException(source.location() + " no longer holds the bundle that was installed from it (sha256 differs)");
         }
         return bytes;
@@ -163,7 +161,7 @@ public final class OsgiInstaller implements Installer, AgentCode {
                 throw new IOException("the bundle for " + location + " is " + bytes.length + " bytes, over the limit of "
                         + maxBundleBytes + " (bundle.max.bytes)");
             }
-            String actual = sha256(bytes);
+            String actual = Hashes.sha256(bytes);
             if (!actual.equals(sha256.toLowerCase(Locale.ROOT))) {
                 throw new SecurityException("the bytes sent for " + location + " hash to " + actual + ", not " + sha256);
             }
@@ -260,7 +258,7 @@ public final class OsgiInstaller implements Installer, AgentCode {
 
     private byte[] verifiedBytes(String location, String expected) throws IOException {
         byte[] bytes = download(location);
-        String actual = sha256(bytes);
+        String actual = Hashes.sha256(bytes);
         if (!actual.equals(expected.toLowerCase(Locale.ROOT))) {
             throw new SecurityException("sha256 of " + location + " is " + actual + ", but the spawn pins " + expected);
         }
@@ -281,14 +279,6 @@ public final class OsgiInstaller implements Installer, AgentCode {
                 out.write(buffer, 0, read);
             }
             return out.toByteArray();
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 

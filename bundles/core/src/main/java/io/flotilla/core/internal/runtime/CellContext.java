@@ -46,17 +46,17 @@ final class CellContext implements AgentContext {
 
     @Override
     public void publish(String topic, Object data) {
-        cell.system().publish(topic, data);
+        cell.system().messaging().publish(topic, data);
     }
 
     @Override
     public void log(String message) {
-        cell.agentLog(Severity.INFO, message);
+        cell.status().recordLog(Severity.INFO, message);
     }
 
     @Override
     public void alert(String message, Severity severity) {
-        cell.alert(message, severity);
+        cell.status().alert(message, severity);
     }
 
     @Override
@@ -76,12 +76,12 @@ final class CellContext implements AgentContext {
 
     @Override
     public void tell(String agent, Object payload) {
-        cell.system().tell(cell.name(), agent, payload);
+        cell.system().messaging().tell(cell.name(), agent, payload);
     }
 
     @Override
     public CompletionStage<Reply> ask(String agent, Object payload, Duration timeout) {
-        return cell.system().ask(cell.name(), agent, payload, timeout);
+        return cell.system().messaging().ask(cell.name(), agent, payload, timeout);
     }
 
     @Override
@@ -96,7 +96,7 @@ final class CellContext implements AgentContext {
 
     @Override
     public List<NodeInfo> nodes() {
-        return cell.system().nodes();
+        return cell.system().messaging().nodes();
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.flotilla.core.internal.runtime;
 import java.util.Optional;
 
 import io.flotilla.api.Message;
-import io.flotilla.core.internal.json.Json;
+import io.flotilla.util.Json;
 
 final class LocalMessage implements Message {
 

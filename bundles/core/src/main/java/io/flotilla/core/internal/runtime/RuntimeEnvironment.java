@@ -5,16 +5,17 @@ import java.util.concurrent.Executor;
 import java.util.function.DoubleSupplier;
 
 import io.flotilla.core.internal.exec.Scheduler;
-import io.flotilla.core.internal.json.Json;
 import io.flotilla.core.internal.store.AgentRecordStore;
 import io.flotilla.core.internal.store.StateStore;
+import io.flotilla.util.Json;
 
 /**
  * What an {@link AgentSystem} runs on. The OSGi component passes real threads and files; the
- * tests and the self-test pass {@link io.flotilla.core.internal.exec.ManualTime}.
+ * tests and the self-test pass a manual clock that is also the executor (core's test support).
  *
  * @param nodeName     this node's name
  * @param dispatcher   the shared pool agents' callbacks run on
+ * @param events       where agent events are delivered to listeners: one thread at a time, in order
  * @param scheduler    timers and the clock
  * @param random       0..1, for restart jitter
  * @param json         the JSON binding
@@ -24,7 +25,7 @@ import io.flotilla.core.internal.store.StateStore;
  * @param bootTypeWait how long an agent restored at boot waits for its type to appear
  * @param stopTimeout  how long a stop waits for an agent's running callback to return
  */
-public record RuntimeEnvironment(String nodeName, Executor dispatcher, Scheduler scheduler, DoubleSupplier random,
+public record RuntimeEnvironment(String nodeName, Executor dispatcher, Executor events, Scheduler scheduler, DoubleSupplier random,
         Json json, StateStore states, AgentRecordStore records, Installer installer, Duration bootTypeWait,
         Duration stopTimeout) {
 }

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import io.flotilla.core.internal.json.Json;
 import io.flotilla.runtime.SpawnConfig;
-import io.flotilla.runtime.AtomicFiles;
+import io.flotilla.util.AtomicFiles;
+import io.flotilla.util.Json;
 
 /**
  * The agents of this node, one {@code agents/<name>.json} each, written atomically. The file of an

@@ -10,8 +10,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.flotilla.core.internal.json.Json;
-import io.flotilla.runtime.AtomicFiles;
+import io.flotilla.util.AtomicFiles;
+import io.flotilla.util.Json;
 
 /**
  * One agent's persisted state: a JSON object kept in memory and written through to

@@ -10,8 +10,8 @@ import java.util.function.Consumer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.flotilla.core.internal.json.Json;
-import io.flotilla.runtime.AtomicFiles;
+import io.flotilla.util.AtomicFiles;
+import io.flotilla.util.Json;
 
 /** The directory of persisted agent state: one {@code <name>.json} per agent. */
 public final class StateStore {

@@ -15,12 +15,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.flotilla.core.internal.json.Json;
-import io.flotilla.core.internal.json.JsonSpawnConfigReader;
-import io.flotilla.core.internal.selftest.Sandbox;
-import io.flotilla.runtime.AgentSnapshot;
-import io.flotilla.runtime.NodeIdentity;
+import io.flotilla.core.internal.command.CommandGate;
+import io.flotilla.core.internal.command.CommandIntake;
+import io.flotilla.core.internal.command.SecurityPolicy;
+import io.flotilla.core.internal.declare.Declarations;
+import io.flotilla.core.internal.osgi.AgentRuntime;
+import io.flotilla.core.internal.runtime.AgentSystem;
+import io.flotilla.core.testing.Sandbox;
 import io.flotilla.runtime.SpawnConfig;
+import io.flotilla.spi.handoff.AgentSnapshot;
+import io.flotilla.util.Json;
 
 /** Descriptors in {@code deploy/} for agents that migrate away from the node and come back. */
 class DescriptorDeployerTest {
@@ -29,23 +33,8 @@ class DescriptorDeployerTest {
     Path deployFolder;
 
     private final Sandbox node = Sandbox.create();
-    private final NodeIdentity identity = new Identity(node.directory());
 
-    private record Identity(Path dataDirectory) implements NodeIdentity {
-        @Override
-        public String name() {
-            return Sandbox.NODE;
-        }
-
-        @Override
-        public List<String> capabilities() {
-            return List.of();
-        }
-
-        @Override
-        public Map<String, Object> facts() {
-            return Map.of();
-        }
+    private record Runtime(AgentSystem system, Declarations declarations) implements AgentRuntime {
     }
 
     @AfterEach
@@ -53,9 +42,14 @@ class DescriptorDeployerTest {
         node.close();
     }
 
-    /** A deployer as the node starts one: over the node's ledger of what it deployed. */
+    /** A deployer as the node starts one: over the node's ledger of what it declared, with a real intake. */
     private DescriptorDeployer startDeployer() {
-        return new DescriptorDeployer(identity, node.system(), new JsonSpawnConfigReader(new Json(), 64 * 1024));
+        Json json = new Json();
+        Declarations declarations = new Declarations(node.system(), node.directory().resolve("declarations.json"), json);
+        CommandGate gate = new CommandGate(Sandbox.NODE, new SecurityPolicy(64 * 1024, 256 * 1024, List.of("mvn:"),
+                1024 * 1024), json);
+        CommandIntake intake = new CommandIntake(gate, node.system(), declarations, () -> { }, Runnable::run);
+        return new DescriptorDeployer(intake, new Runtime(node.system(), declarations));
     }
 
     private File descriptor(String json) throws IOException {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -28,12 +30,12 @@ import io.flotilla.api.Reply;
 import io.flotilla.api.Severity;
 import io.flotilla.core.internal.exec.ElasticDispatcher;
 import io.flotilla.core.internal.exec.TimerScheduler;
-import io.flotilla.core.internal.json.Json;
-import io.flotilla.core.internal.selftest.Sandbox;
 import io.flotilla.core.internal.store.AgentRecordStore;
 import io.flotilla.core.internal.store.StateStore;
+import io.flotilla.core.testing.Sandbox;
 import io.flotilla.runtime.AgentEvent;
 import io.flotilla.runtime.SpawnConfig;
+import io.flotilla.util.Json;
 
 /**
  * The actor rule on real threads: one agent's callbacks never overlap; an agent blocked in its
@@ -48,6 +50,7 @@ class ActorRuleTest {
 
     private TimerScheduler timer;
     private ElasticDispatcher dispatcher;
+    private ExecutorService eventThread;
     private AgentSystem system;
     private final List<AgentEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -56,8 +59,9 @@ class ActorRuleTest {
         timer = new TimerScheduler("test-timer");
         // One base thread makes "does not stall the others" strict: the pool must grow to keep it.
         dispatcher = new ElasticDispatcher("test-agent", 1, 64, timer, Duration.ofMillis(20));
+        eventThread = Executors.newSingleThreadExecutor();
         Json json = new Json();
-        system = new AgentSystem(new RuntimeEnvironment("test-node", dispatcher, timer, Math::random, json,
+        system = new AgentSystem(new RuntimeEnvironment("test-node", dispatcher, eventThread, timer, Math::random, json,
                 new StateStore(data.resolve("state"), json, timer.clock()),
                 new AgentRecordStore(data.resolve("agents"), json, timer.clock()), Installer.NONE,
                 Duration.ofSeconds(5), Duration.ofSeconds(5)));
@@ -70,6 +74,7 @@ class ActorRuleTest {
         system.shutdown();
         dispatcher.close();
         timer.close();
+        eventThread.shutdownNow();
     }
 
     private void addType(String type, java.util.function.Supplier<Agent> agents) {

@@ -1,6 +1,6 @@
 package io.flotilla.core.internal.runtime;
 
-import static io.flotilla.core.internal.selftest.Sandbox.agent;
+import static io.flotilla.core.testing.Sandbox.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
 
 import io.flotilla.api.AgentState;
 import io.flotilla.api.Reply;
-import io.flotilla.core.internal.selftest.Sandbox;
-import io.flotilla.core.internal.selftest.ScriptedAgent.Script;
+import io.flotilla.core.testing.Sandbox;
+import io.flotilla.core.testing.ScriptedAgent.Script;
 import io.flotilla.runtime.AgentEvent;
-import io.flotilla.runtime.AgentSnapshot;
-import io.flotilla.runtime.PendingMessage;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnResult;
+import io.flotilla.spi.handoff.AgentSnapshot;
+import io.flotilla.spi.handoff.PendingMessage;
 
 /** The agent manager's part in a move: pause and snapshot, resume, release, adopt, stale copies. */
 class HandoffTest {
@@ -110,7 +110,7 @@ class HandoffTest {
         ask(source, "c", "one").join();
         pause("c");
         CompletableFuture<Reply> asked = ask(source, "c", "two");
-        source.system().tell("someone", "c", "three");
+        source.system().tellFrom("someone", "c", "three");
 
         CompletableFuture<List<PendingMessage>> released = source.system().release("c", "far").toCompletableFuture();
         source.time().runReady();

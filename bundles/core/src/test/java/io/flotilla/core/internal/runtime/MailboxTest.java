@@ -1,6 +1,6 @@
 package io.flotilla.core.internal.runtime;
 
-import static io.flotilla.core.internal.selftest.Sandbox.agent;
+import static io.flotilla.core.testing.Sandbox.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,9 +20,8 @@ import org.junit.jupiter.api.Test;
 import io.flotilla.api.AgentState;
 import io.flotilla.api.AskException;
 import io.flotilla.api.Reply;
-import io.flotilla.core.internal.selftest.Sandbox;
-import io.flotilla.core.internal.selftest.ScriptedAgent.Script;
-import io.flotilla.runtime.InvalidSpawnConfigException;
+import io.flotilla.core.testing.Sandbox;
+import io.flotilla.core.testing.ScriptedAgent.Script;
 import io.flotilla.runtime.SpawnResult;
 
 /** Messages by name: replies, errors, timeouts, and what happens to messages around restarts. */
@@ -190,14 +189,6 @@ class MailboxTest {
         assertEquals("echo", sandbox.agent("e").type());
         assertEquals(AgentState.RUNNING, sandbox.state("e"));
         assertEquals("still there?", waiting.join().value());
-    }
-
-    @Test
-    void aSpawnForAnotherNodeIsRefusedHere() {
-        InvalidSpawnConfigException e = assertThrows(InvalidSpawnConfigException.class,
-                () -> sandbox.spawn(agent("e", "echo", "node", "elsewhere")));
-        assertEquals("node", e.field());
-        assertTrue(sandbox.system().list().isEmpty());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.flotilla.core.internal.runtime;
 
-import static io.flotilla.core.internal.selftest.Sandbox.agent;
+import static io.flotilla.core.testing.Sandbox.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.flotilla.api.AgentState;
 import io.flotilla.api.Severity;
-import io.flotilla.core.internal.selftest.Sandbox;
-import io.flotilla.core.internal.selftest.ScriptedAgent.Script;
+import io.flotilla.core.testing.Sandbox;
+import io.flotilla.core.testing.ScriptedAgent.Script;
 import io.flotilla.runtime.AgentEvent;
 
 /** What a node finds when it starts again over the data of its previous life. */

@@ -1,6 +1,6 @@
 package io.flotilla.core.internal.runtime;
 
-import static io.flotilla.core.internal.selftest.Sandbox.agent;
+import static io.flotilla.core.testing.Sandbox.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import io.flotilla.api.AgentState;
 import io.flotilla.api.Reply;
-import io.flotilla.core.internal.selftest.Sandbox;
-import io.flotilla.core.internal.selftest.ScriptedAgent.Script;
+import io.flotilla.core.testing.Sandbox;
+import io.flotilla.core.testing.ScriptedAgent.Script;
 
 /** Agent types come and go with their bundles: agents wait for them and move to new code. */
 class TypeLifecycleTest {

@@ -8,14 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+
+import io.flotilla.util.Json;
 
 /** How the commands read values typed by an operator and show values back. */
 final class Text {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Json JSON = new Json();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
 
@@ -24,11 +24,7 @@ final class Text {
 
     /** A value typed on the command line: JSON when it parses as JSON ({@code 5}, {@code true}, {@code {"a":1}}), else text. */
     static Object value(String typed) {
-        try {
-            return JSON.readValue(typed, Object.class);
-        } catch (JsonProcessingException e) {
-            return typed;
-        }
+        return JSON.valueOrText(typed.getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code k=v} pairs into a map, refusing pairs without {@code =}. */
@@ -48,8 +44,8 @@ final class Text {
 
     static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
+            return JSON.toPrettyString(value);
+        } catch (RuntimeException notJson) {
             return String.valueOf(value);
         }
     }

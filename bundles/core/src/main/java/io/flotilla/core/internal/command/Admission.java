@@ -1,0 +1,13 @@
+package io.flotilla.core.internal.command;
+
+import java.util.Map;
+
+import io.flotilla.runtime.CommandEnvelope;
+import io.flotilla.runtime.CommandOrigin;
+
+/**
+ * A command the gate let in: its kind, its body without the envelope fields, its envelope, and
+ * where it came from.
+ */
+record Admission(String kind, Map<String, Object> body, CommandEnvelope envelope, CommandOrigin origin) {
+}

@@ -1,0 +1,143 @@
+package io.flotilla.core.internal.command;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.flotilla.runtime.CommandEnvelope;
+import io.flotilla.runtime.CommandOrigin;
+import io.flotilla.runtime.InvalidCommandException;
+import io.flotilla.runtime.InvalidSpawnConfigException;
+import io.flotilla.runtime.SpawnConfig;
+import io.flotilla.util.Json;
+
+/**
+ * The node's one admission path: whatever a command is and wherever it came from, its document is
+ * read here (size first, then JSON, one object, bounded nesting), its envelope taken apart, and its
+ * fields checked (spawn configs, agent and node names, whether a command names this node). The
+ * authentication and authorization of the security issues belong here too: nothing runs on this
+ * node that did not pass through this class. Thread-safe and without state of its own.
+ */
+public final class CommandGate {
+
+    private static final String SPAWN = "spawn";
+    /** A file of {@code deploy/}: a spawn document as well. */
+    private static final String DECLARE = "declare";
+
+    private final String node;
+    private final SecurityPolicy policy;
+    private final Json json;
+
+    public CommandGate(String node, SecurityPolicy policy, Json json) {
+        this.node = node;
+        this.policy = policy;
+        this.json = json;
+    }
+
+    public SecurityPolicy policy() {
+        return policy;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /** The largest document of {@code kind}: a spawn's own limit, a handler's, else the node's command limit. */
+    int limitFor(String kind, OptionalInt handlerLimit) {
+        if (spawnDocument(kind)) {
+            return policy.spawnMaxBytes();
+        }
+        return handlerLimit.orElse(policy.commandMaxBytes());
+    }
+
+    /** Reads a command document of at most {@code maxBytes}, then admits it. */
+    Admission read(String kind, byte[] document, int maxBytes, CommandOrigin origin) {
+        return admit(kind, parse(kind, document, maxBytes), origin);
+    }
+
+    /** Takes the envelope off a document; the rest is the body its handler checks field by field. */
+    Admission admit(String kind, Map<String, Object> document, CommandOrigin origin) {
+        Map<String, Object> body = new LinkedHashMap<>(document);
+        Object requestId = body.remove("request_id");
+        Object replyTo = body.remove("reply_to");
+        String id = requestId != null ? String.valueOf(requestId) : origin.requestId();
+        CommandEnvelope envelope = new CommandEnvelope(id,
+                replyTo instanceof String text && !text.isBlank() ? text : null, false);
+        return new Admission(kind, body, envelope, origin);
+    }
+
+    /**
+     * Checks the fields of a command another bundle handles, where the protocol defines them: a
+     * {@code migrate} names an agent and a node. The node to node messages of a migration are read by
+     * their handler.
+     */
+    void checkFields(Admission admitted) {
+        if ("migrate".equals(admitted.kind())) {
+            agentName("name", admitted.body().get("name"));
+            nodeName("target_node", admitted.body().get("target_node"));
+        }
+    }
+
+    /** A spawn document read from bytes (a file, a message): limit, JSON, fields. */
+    public SpawnConfig readSpawnConfig(byte[] document) {
+        return SpawnConfig.fromMap(parse(SPAWN, document, policy.spawnMaxBytes()));
+    }
+
+    /** A spawn document's fields, and that it is meant for this node. */
+    public SpawnConfig spawnConfig(Map<String, ?> document) {
+        return forThisNode(SpawnConfig.fromMap(document));
+    }
+
+    /** Refuses a config that names another node. */
+    public SpawnConfig forThisNode(SpawnConfig config) {
+        config.node().filter(named -> !named.equals(node)).ifPresent(named -> {
+            throw new InvalidSpawnConfigException("node", "names node " + named + ", but this is node " + node);
+        });
+        return config;
+    }
+
+    /** The agent name in {@code field} of a command. */
+    public static String agentName(String field, Object value) {
+        if (!(value instanceof String name)) {
+            throw new InvalidCommandException(field, value == null ? "is required" : "must be text");
+        }
+        if (!SpawnConfig.NAME.matcher(name).matches()) {
+            throw new InvalidCommandException(field, "must be 1 to 64 of A-Z a-z 0-9 . _ - and not start with '.', got '"
+                    + (name.length() > 60 ? name.substring(0, 60) + "…" : name) + "'");
+        }
+        return name;
+    }
+
+    /** The node name in {@code field} of a command. */
+    public static String nodeName(String field, Object value) {
+        if (!(value instanceof String name) || !SpawnConfig.NAME.matcher(name).matches()) {
+            throw new InvalidCommandException(field, value == null ? "is required" : "must be a node name");
+        }
+        return name;
+    }
+
+    /** Parses a JSON object of at most {@code maxBytes}, refusing anything else with a clear reason. */
+    private Map<String, Object> parse(String kind, byte[] document, int maxBytes) {
+        if (document.length > maxBytes) {
+            throw refusal(kind, "document", "is " + document.length + " bytes, over the limit of " + maxBytes + " bytes");
+        }
+        try {
+            return json.parseObject(document);
+        } catch (JsonProcessingException e) {
+            throw refusal(kind, "document", "is not valid JSON" + Json.where(e) + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw refusal(kind, "document", "is not a JSON object: " + e.getMessage());
+        }
+    }
+
+    private static InvalidCommandException refusal(String kind, String field, String reason) {
+        return spawnDocument(kind) ? new InvalidSpawnConfigException(field, reason) : new InvalidCommandException(field, reason);
+    }
+
+    private static boolean spawnDocument(String kind) {
+        return SPAWN.equals(kind) || DECLARE.equals(kind);
+    }
+}

@@ -1,0 +1,193 @@
+package io.flotilla.core.internal.command;
+
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flotilla.core.internal.declare.Declarations;
+import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.CommandEnvelope;
+import io.flotilla.runtime.CommandOrigin;
+import io.flotilla.runtime.CommandResult;
+import io.flotilla.runtime.Commands;
+import io.flotilla.runtime.InvalidCommandException;
+import io.flotilla.spi.command.CommandHandler;
+import io.flotilla.util.DaemonThreads;
+
+/**
+ * The node's command intake ({@link Commands}): one thread takes commands in the order they were
+ * submitted, the {@link CommandGate} admits each, a request id seen lately runs once only, and the
+ * handler of its kind runs it: the node's own ({@link CoreCommands}) or one another bundle
+ * registered. Every command gets one result; every refusal and failure is logged once, here.
+ */
+public final class CommandIntake implements Commands, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandIntake.class);
+    private static final int REMEMBERED_REQUESTS = 4096;
+
+
+    private final CommandGate gate;
+    private final CoreCommands core;
+    private final Map<String, CommandHandler> handlers = new ConcurrentHashMap<>();
+    private final RecentRequests recent = new RecentRequests(REMEMBERED_REQUESTS);
+    private final Executor thread;
+    private final ExecutorService ownThread;
+
+    /**
+     * @param agents       the agent engine, which the node's own commands act on once admitted
+     * @param declarations the node's declared agents
+     * @param shutdown     stops the node, once {@code stop_all} has given its result
+     */
+    public CommandIntake(CommandGate gate, AgentManager agents, Declarations declarations, Runnable shutdown) {
+        this(gate, agents, declarations, shutdown, Executors.newSingleThreadExecutor(DaemonThreads.named("flotilla-commands")));
+    }
+
+    /** An intake that runs commands on {@code thread}, one at a time; for tests, the caller's own. */
+    public CommandIntake(CommandGate gate, AgentManager agents, Declarations declarations, Runnable shutdown,
+            Executor thread) {
+        this.gate = gate;
+        this.core = new CoreCommands(gate, agents, declarations, shutdown);
+        this.thread = thread;
+        this.ownThread = thread instanceof ExecutorService own ? own : null;
+    }
+
+    /** Lets the commands of {@code kinds} in, for {@code handler}. */
+    public void addHandler(CommandHandler handler, Iterable<String> kinds) {
+        for (String kind : kinds) {
+            if (CoreCommands.KINDS.contains(kind)) {
+                LOG.warn("Ignoring a handler for {} commands: the node answers those itself", kind);
+            } else if (handlers.putIfAbsent(kind, handler) != null) {
+                LOG.warn("Ignoring a second handler for {} commands", kind);
+            }
+        }
+    }
+
+    public void removeHandler(CommandHandler handler) {
+        handlers.values().removeIf(registered -> registered == handler);
+    }
+
+    @Override
+    public void close() {
+        if (ownThread == null) {
+            return;
+        }
+        ownThread.shutdown();
+        try {
+            if (!ownThread.awaitTermination(15, TimeUnit.SECONDS)) {
+                ownThread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ownThread.shutdownNow();
+        }
+    }
+
+    @Override
+    public void submit(String kind, byte[] document, CommandOrigin origin, Consumer<CommandResult> onResult) {
+        run(kind, origin, onResult, () -> {
+            CommandHandler handler = handlers.get(kind);
+            OptionalInt limit = handler == null ? OptionalInt.empty() : handler.maxDocumentBytes(kind);
+            return gate.read(kind, document, gate.limitFor(kind, limit), origin);
+        });
+    }
+
+    @Override
+    public void submit(String kind, Map<String, Object> document, CommandOrigin origin, Consumer<CommandResult> onResult) {
+        run(kind, origin, onResult, () -> gate.admit(kind, document, origin));
+    }
+
+    private void run(String kind, CommandOrigin origin, Consumer<CommandResult> onResult, Supplier<Admission> admission) {
+        try {
+            thread.execute(() -> admitAndHandle(kind, origin, onResult, admission));
+        } catch (RejectedExecutionException stopping) {
+            onResult.accept(new CommandResult(gate.node(), false, "node " + gate.node() + " is stopping", Map.of()));
+        }
+    }
+
+    /** On the intake's thread. */
+    private void admitAndHandle(String kind, CommandOrigin origin, Consumer<CommandResult> onResult,
+            Supplier<Admission> admission) {
+        CommandEnvelope envelope = CommandEnvelope.NONE;
+        try {
+            Admission admitted = admission.get();
+            envelope = admitted.envelope();
+            if (envelope.requestId() != null && !recent.firstTime(kind + ":" + envelope.requestId())) {
+                LOG.debug("{} request {} already handled; ignoring the repeat", kind, envelope.requestId());
+                deliver(onResult, new CommandResult(gate.node(), true, null, Map.of(),
+                        new CommandEnvelope(envelope.requestId(), envelope.replyTo(), true)));
+                return;
+            }
+            dispatch(admitted, onResult);
+        } catch (InvalidCommandException e) {
+            LOG.warn("{} command from {} refused: {}", kind, describe(origin), e.getMessage());
+            deliver(onResult, new CommandResult(gate.node(), false, e.getMessage(), Map.of("field", e.field()), envelope));
+        } catch (RuntimeException e) {
+            LOG.warn("{} command from {} failed", kind, describe(origin), e);
+            deliver(onResult, new CommandResult(gate.node(), false, message(e), Map.of(), envelope));
+        }
+    }
+
+    private void dispatch(Admission admitted, Consumer<CommandResult> onResult) {
+        String kind = admitted.kind();
+        CommandEnvelope envelope = admitted.envelope();
+        Runnable afterwards = null;
+        CompletionStage<CommandResult> result;
+        if (CoreCommands.KINDS.contains(kind)) {
+            CoreCommands.Handled handled = core.handle(kind, admitted.body(), admitted.origin());
+            result = handled.result();
+            afterwards = handled.afterwards();
+        } else {
+            CommandHandler handler = handlers.get(kind);
+            if (handler == null) {
+                throw new IllegalStateException("node " + gate.node() + " has no handler for " + kind
+                        + " commands (is the feature that provides them installed?)");
+            }
+            gate.checkFields(admitted);
+            result = handler.handle(kind, admitted.body(), admitted.origin());
+        }
+        Runnable then = afterwards;
+        result.whenComplete((done, failure) -> {
+            CommandResult outcome = failure == null ? done
+                    : new CommandResult(gate.node(), false, message(unwrap(failure)), Map.of());
+            if (!outcome.success()) {
+                LOG.warn("{} command from {} failed: {}", kind, describe(admitted.origin()), outcome.error());
+            }
+            deliver(onResult, outcome.in(envelope));
+            if (then != null) {
+                then.run();
+            }
+        });
+    }
+
+    private static void deliver(Consumer<CommandResult> onResult, CommandResult result) {
+        try {
+            onResult.accept(result);
+        } catch (RuntimeException e) {
+            LOG.warn("Passing on the result of a command failed", e);
+        }
+    }
+
+    private static String describe(CommandOrigin origin) {
+        return origin.channel().name().toLowerCase() + " " + origin.source();
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static String message(Throwable failure) {
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+    }
+}

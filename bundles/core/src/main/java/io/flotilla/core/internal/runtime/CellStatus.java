@@ -1,0 +1,110 @@
+package io.flotilla.core.internal.runtime;
+
+import java.time.Instant;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flotilla.api.AgentState;
+import io.flotilla.api.Severity;
+import io.flotilla.runtime.AgentEvent;
+import io.flotilla.runtime.LogEntry;
+
+/**
+ * What an agent's state is and what happened to it, as every other thread sees it: state and what
+ * it is doing in it, restart count, last error, and the agent's own log. Written inside the agent's
+ * serial context only; every change is an {@link AgentEvent}.
+ */
+final class CellStatus {
+
+    private final AgentCell cell;
+    private final Logger agentLogger;
+    private final AgentLog log = new AgentLog();
+
+    private volatile AgentState state = AgentState.STARTING;
+    private volatile String detail = "";
+    private volatile int restartCount;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
+
+    CellStatus(AgentCell cell) {
+        this.cell = cell;
+        this.agentLogger = LoggerFactory.getLogger("io.flotilla.agent." + cell.name());
+    }
+
+    AgentState state() {
+        return state;
+    }
+
+    /** What the agent is doing in its state ("restarting in 6.0 s", "waiting for type x"), or empty. */
+    String detail() {
+        return detail;
+    }
+
+    int restartCount() {
+        return restartCount;
+    }
+
+    void restartCount(int count) {
+        restartCount = count;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    Instant lastErrorAt() {
+        return lastErrorAt;
+    }
+
+    AgentLog log() {
+        return log;
+    }
+
+    void setState(AgentState next, String why) {
+        state = next;
+        detail = why;
+        cell.emit(AgentEvent.Kind.STATE_CHANGED, null, Severity.INFO,
+                next.wireName() + (why.isEmpty() ? "" : ": " + why));
+    }
+
+    void recordError(String phase, Severity severity, String message) {
+        rememberError(message);
+        cell.emit(AgentEvent.Kind.ERROR, phase, severity, message);
+    }
+
+    /** Sets the last error without an event: for a fatal error, whose event follows its state. */
+    void rememberError(String message) {
+        lastError = message;
+        lastErrorAt = cell.now();
+    }
+
+    void recordLog(Severity severity, String message) {
+        cell.emit(AgentEvent.Kind.LOG, null, severity, message);
+    }
+
+    void alert(String message, Severity severity) {
+        cell.emit(AgentEvent.Kind.ALERT, null, severity, message);
+    }
+
+    /** Every event of the agent: kept in its log and written to the node log, on the thread it happened. */
+    void logEvent(AgentEvent event) {
+        String line = logLine(event);
+        log.add(new LogEntry(event.timestamp(), cell.name(), event.severity(), line));
+        switch (event.severity()) {
+            case INFO -> agentLogger.info("{}", line);
+            case WARNING -> agentLogger.warn("{}", line);
+            default -> agentLogger.error("{}", line);
+        }
+    }
+
+    private static String logLine(AgentEvent event) {
+        return switch (event.kind()) {
+            case STATE_CHANGED, PRESENT -> "state " + event.message();
+            case ERROR -> event.severity().wireName() + " in " + event.phase() + ": " + event.message();
+            case ALERT -> "alert (" + event.severity().wireName() + "): " + event.message();
+            case LOG -> event.message();
+            case REMOVED -> "removed" + (event.message() == null ? "" : ", moved to node " + event.message());
+        };
+    }
+}

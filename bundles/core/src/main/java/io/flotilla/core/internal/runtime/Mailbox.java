@@ -1,0 +1,144 @@
+package io.flotilla.core.internal.runtime;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent's serial context: a queue of lifecycle signals and a queue of messages, drained on the
+ * shared pool by one thread at a time. Signals go first; messages follow while the owner
+ * {@link Owner#takesMessages() takes them}, at most {@value #THROUGHPUT} items per turn so that
+ * a busy agent lets the others run. An agent with nothing queued holds no thread. Any thread may
+ * {@link #signal} or {@link #enqueue}; everything else runs inside the context.
+ */
+final class Mailbox implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
+    static final int THROUGHPUT = 64;
+
+    /** The agent the mailbox serves. */
+    interface Owner {
+        String name();
+
+        /** Whether messages are taken now (running, or ended and answering with an error). */
+        boolean takesMessages();
+
+        /** One message, inside the context. */
+        void receive(Envelope envelope);
+    }
+
+    private final Executor dispatcher;
+    private final Owner owner;
+    private final Queue<Runnable> signals = new ConcurrentLinkedQueue<>();
+    private final Queue<Envelope> messages = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private volatile Thread callbackThread;
+
+    Mailbox(Executor dispatcher, Owner owner) {
+        this.dispatcher = dispatcher;
+        this.owner = owner;
+    }
+
+    /** Runs {@code action} in the context, before any message still waiting. */
+    void signal(Runnable action) {
+        signals.add(action);
+        schedule();
+    }
+
+    /**
+     * {@link #signal} from inside the context: the turn running now takes {@code action} up after
+     * the signals already queued, before any message.
+     */
+    void signalWithin(Runnable action) {
+        signals.add(action);
+    }
+
+    void enqueue(Envelope envelope) {
+        messages.add(envelope);
+        size.incrementAndGet();
+        schedule();
+    }
+
+    /** Messages waiting. */
+    int size() {
+        return size.get();
+    }
+
+    /** Takes every waiting message out, oldest first; inside the context. */
+    void drainTo(Consumer<Envelope> sink) {
+        Envelope envelope;
+        while ((envelope = messages.poll()) != null) {
+            size.decrementAndGet();
+            sink.accept(envelope);
+        }
+    }
+
+    /** Interrupts a callback that does not return, so that a stop can complete. */
+    void interruptCallback() {
+        Thread thread = callbackThread;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            try {
+                dispatcher.execute(this);
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false);
+                LOG.debug("Agent {} not scheduled: the node is shutting down", owner.name());
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        callbackThread = Thread.currentThread();
+        try {
+            for (int budget = THROUGHPUT; budget > 0; budget--) {
+                Runnable action = signals.poll();
+                if (action != null) {
+                    runSignal(action);
+                    continue;
+                }
+                if (!owner.takesMessages()) {
+                    break;
+                }
+                Envelope envelope = messages.poll();
+                if (envelope == null) {
+                    break;
+                }
+                size.decrementAndGet();
+                owner.receive(envelope);
+            }
+        } finally {
+            callbackThread = null;
+            Thread.interrupted();
+            scheduled.set(false);
+            if (hasWork()) {
+                schedule();
+            }
+        }
+    }
+
+    private boolean hasWork() {
+        return !signals.isEmpty() || (owner.takesMessages() && !messages.isEmpty());
+    }
+
+    private void runSignal(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.error("Agent {}: internal error in its supervisor", owner.name(), e);
+        }
+    }
+}

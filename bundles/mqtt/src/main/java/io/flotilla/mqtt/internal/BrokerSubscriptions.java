@@ -1,0 +1,122 @@
+package io.flotilla.mqtt.internal;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.MqttTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flotilla.api.Subscription;
+import io.flotilla.spi.fleet.FleetMessageHandler;
+
+/**
+ * The node's subscriptions at the broker: what this node's components asked for, told to the broker
+ * while connected and renewed on every connect (Paho does not resubscribe), and the messages that
+ * arrive handed to the handlers that match them. Thread-safe.
+ */
+final class BrokerSubscriptions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerSubscriptions.class);
+    private static final int QOS = 1;
+    private static final int SUBSCRIBE_BATCH = 500;
+
+    private final SubscriptionTable table = new SubscriptionTable();
+    private final Supplier<MqttAsyncClient> connected;
+    private final Clock clock;
+
+    /** @param connected the current client while connected, else null */
+    BrokerSubscriptions(Supplier<MqttAsyncClient> connected, Clock clock) {
+        this.connected = connected;
+        this.clock = clock;
+    }
+
+    Subscription subscribe(String topicFilter, FleetMessageHandler handler, boolean durable) {
+        MqttTopic.validate(topicFilter, true);
+        SubscriptionTable.Added added = table.add(topicFilter, handler, durable);
+        MqttAsyncClient client = connected.get();
+        if (added.subscribeAtBroker() && client != null) {
+            try {
+                client.subscribe(topicFilter, QOS);
+            } catch (MqttException e) {
+                LOG.warn("Subscribing to {} failed: {}; retried on the next connect", topicFilter, MqttConnection.describe(e));
+            }
+        }
+        for (SubscriptionTable.Parked early : added.early()) {
+            deliver(handler, early.topic(), early.payload(), early.retained());
+        }
+        return new Subscription() {
+            private final AtomicBoolean closed = new AtomicBoolean();
+
+            @Override
+            public String topicFilter() {
+                return topicFilter;
+            }
+
+            @Override
+            public void close() {
+                // A durable filter stays subscribed at the broker, in this node's session.
+                if (closed.compareAndSet(false, true) && table.remove(topicFilter, handler)) {
+                    unsubscribeAtBroker(topicFilter);
+                }
+            }
+        };
+    }
+
+    void releaseDurable(String topicFilter) {
+        if (table.release(topicFilter)) {
+            unsubscribeAtBroker(topicFilter);
+        }
+    }
+
+    /** After a connect: what was given up meanwhile is dropped at the broker, every filter renewed. */
+    void renew(MqttAsyncClient client) throws MqttException {
+        for (String stale : table.takeUnsubscribes()) {
+            client.unsubscribe(stale);
+        }
+        List<String> filters = table.filters();
+        // In batches: a node holding thousands of agents has a filter for each.
+        for (int from = 0; from < filters.size(); from += SUBSCRIBE_BATCH) {
+            String[] batch = filters.subList(from, Math.min(filters.size(), from + SUBSCRIBE_BATCH)).toArray(String[]::new);
+            int[] qos = new int[batch.length];
+            Arrays.fill(qos, QOS);
+            client.subscribe(batch, qos);
+        }
+    }
+
+    /** On Paho's delivery thread. */
+    void arrived(String topic, MqttMessage message) {
+        for (FleetMessageHandler handler : table.matchingOrPark(topic, message.getPayload(), message.isRetained(),
+                clock.millis())) {
+            deliver(handler, topic, message.getPayload(), message.isRetained());
+        }
+    }
+
+    private void unsubscribeAtBroker(String topicFilter) {
+        MqttAsyncClient client = connected.get();
+        if (client == null) {
+            table.unsubscribeOnConnect(topicFilter);
+            return;
+        }
+        try {
+            client.unsubscribe(topicFilter);
+        } catch (MqttException e) {
+            LOG.debug("Unsubscribing from {}: {}; retried on the next connect", topicFilter, MqttConnection.describe(e));
+            table.unsubscribeOnConnect(topicFilter);
+        }
+    }
+
+    private static void deliver(FleetMessageHandler handler, String topic, byte[] payload, boolean retained) {
+        try {
+            handler.onMessage(topic, payload, retained);
+        } catch (RuntimeException e) {
+            LOG.warn("Handling a message on {} failed", topic, e);
+        }
+    }
+}
