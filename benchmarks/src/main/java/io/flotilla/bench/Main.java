@@ -24,7 +24,14 @@ import io.flotilla.mqtt.testing.MosquittoBroker;
 public final class Main {
 
     /** How long and how often. */
-    enum Mode { QUICK, FULL }
+    enum Mode {
+        QUICK, FULL;
+
+        /** How many times or things: {@code quick} in the quick mode, {@code full} in the full one. */
+        int count(int quick, int full) {
+            return this == FULL ? full : quick;
+        }
+    }
 
     private Main() {
     }

@@ -1,0 +1,39 @@
+package io.flotilla.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What several fleet benchmarks share: how long to wait for a node's answer, spawning an agent and
+ * waiting until it runs, and reading the numbers of results.
+ */
+final class FleetSupport {
+
+    /** How long a node may take to answer before the section fails. */
+    static final Duration LIMIT = Duration.ofSeconds(60);
+
+    private FleetSupport() {
+    }
+
+    /** Publishes a spawn and waits for the agent's running heartbeat; returns the nanoseconds between. */
+    static long spawnAndWait(BenchClient client, String node, Map<String, Object> spawn) throws Exception {
+        String name = (String) spawn.get("name");
+        CompletableFuture<BenchClient.Arrival> running = client.expect("agents/+/heartbeat",
+                a -> a.json().get("name").equals(name) && "running".equals(a.json().get("state")));
+        long sent = System.nanoTime();
+        client.publish("nodes/" + node + "/spawn", spawn);
+        return BenchClient.await(running, LIMIT, name + " running").nanos() - sent;
+    }
+
+    static double median(List<? extends Number> values) {
+        List<Double> sorted = values.stream().map(Number::doubleValue).sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    static double number(Map<String, Object> map, String key) {
+        return ((Number) map.get(key)).doubleValue();
+    }
+}
