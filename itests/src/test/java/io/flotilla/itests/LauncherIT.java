@@ -112,6 +112,27 @@ public class LauncherIT {
     }
 
     @Test
+    public void anInstanceMadeByAnEarlierVersionTakesTheLaunchersNameAndPort() throws Exception {
+        Path home = home("earlier");
+        NodeProcess.prepareHome(installation, home);
+        // What an earlier version wrote: settings without the environment's placeholders, no agents file.
+        Path etc = home.resolve("etc");
+        Files.writeString(etc.resolve("io.flotilla.node.cfg"), "node.name =\nheartbeat.interval = 1\n");
+        Files.writeString(etc.resolve("io.flotilla.mqtt.cfg"), "broker.url =\nbroker.port = 1883\n");
+        Files.writeString(etc.resolve("io.flotilla.broker.cfg"), "enabled = true\nhost = 127.0.0.1\nport = 1883\n");
+        Files.delete(etc.resolve("io.flotilla.agents.cfg"));
+
+        try (NodeProcess node = NodeProcess.start(installation, "earlier", home, "--port",
+                String.valueOf(MosquittoBroker.freePort()))) {
+            node.awaitStarted();
+            node.awaitConsole("Fleet: node earlier is online", Duration.ofSeconds(30));
+            assertTrue(node.console(), node.console().contains("node.name in etc/io.flotilla.node.cfg now takes the environment"));
+            assertTrue("the new file is added", Files.exists(etc.resolve("io.flotilla.agents.cfg")));
+            node.stop();
+        }
+    }
+
+    @Test
     public void aTakenBrokerPortIsReportedAndTheNodeKeepsRunning() throws Exception {
         try (java.net.ServerSocket squatter = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
              NodeProcess node = NodeProcess.start(installation, "crowded", home("crowded"),

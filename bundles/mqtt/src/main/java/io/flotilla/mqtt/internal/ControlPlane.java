@@ -59,9 +59,14 @@ public final class ControlPlane {
         this.commands = commands;
         this.topics = fleet.topics();
         this.reclear = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-spawn-reclear"));
-        for (String kind : KINDS) {
-            subscriptions.add(fleet.subscribeDurable(topics.own(kind),
-                    (topic, payload, retained) -> accept(kind, topic, payload, retained)));
+        try {
+            for (String kind : KINDS) {
+                subscriptions.add(fleet.subscribeDurable(topics.own(kind),
+                        (topic, payload, retained) -> accept(kind, topic, payload, retained)));
+            }
+        } catch (RuntimeException e) {
+            deactivate();
+            throw e;
         }
     }
 
@@ -86,9 +91,12 @@ public final class ControlPlane {
 
     /** The command's one result, out to where the sender and the fleet's watchers expect it. */
     private void answer(String kind, String topic, boolean retained, CommandResult result) {
-        clearHandled(kind, topic, retained);
         CommandEnvelope envelope = result.envelope();
-        if (envelope.repeat()) {
+        if (envelope.handling() == CommandEnvelope.Handling.NOT_RUN) {
+            return; // the node is stopping: a retained command stays for its next start
+        }
+        clearHandled(kind, topic, retained);
+        if (envelope.handling() == CommandEnvelope.Handling.REPEAT) {
             return;
         }
         if (!result.success()) {
@@ -166,9 +174,14 @@ public final class ControlPlane {
     /**
      * Clears a handled command's retained copy. A subscriber already listening gets a retained
      * message without the retain flag, so the node cannot tell: like the Wactorz runner, it clears
-     * the spawn topic after every spawn, and other topics when the message came retained.
+     * the spawn topic after every spawn, and other topics when the message came retained. The desired
+     * state is not a command done with but what the node should run: it stays, to be reconciled again
+     * on every connect (clearing it would also hand the node its own empty message: "run nothing").
      */
     private void clearHandled(String kind, String topic, boolean retained) {
+        if ("desired_state".equals(kind)) {
+            return;
+        }
         boolean spawn = "spawn".equals(kind);
         if (retained || spawn) {
             fleet.publish(topic, new byte[0], true);

@@ -62,6 +62,11 @@ final class HandoffGate {
         incoming.put(agent, new Incoming(epoch));
     }
 
+    /** On the target: whether an agent of that name is on its way here. */
+    synchronized boolean expecting(String agent) {
+        return incoming.containsKey(agent);
+    }
+
     /** On the source: completes when the marker of {@code epoch} comes round; tasks after it are the target's. */
     synchronized CompletableFuture<Void> cutOver(String agent, long epoch) {
         Outgoing cut = new Outgoing(epoch);

@@ -96,7 +96,7 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
     @Override
     public void onAgentEvent(AgentEvent event) {
         switch (event.kind()) {
-            case REMOVED -> stopListening(event.agent());
+            case REMOVED -> stopListeningUnlessHeld(event.agent());
             case STATE_CHANGED, PRESENT -> listen(event.agent());
             default -> {
                 // logs, alerts and errors do not change where tasks go
@@ -122,9 +122,13 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
         }
     }
 
-    /** After a move that did not happen: the target lets go of the tasks of an agent it never held. */
+    /**
+     * Lets go of the tasks of an agent this node no longer holds: removed, moved away, or a move that
+     * did not happen. An agent that came back here, or is arriving (its events come on the event
+     * thread, after the move began), keeps its subscription.
+     */
     private void stopListeningUnlessHeld(String agent) {
-        if (agents.find(agent).isEmpty()) {
+        if (agents.find(agent).isEmpty() && !gate.expecting(agent)) {
             stopListening(agent);
         }
     }

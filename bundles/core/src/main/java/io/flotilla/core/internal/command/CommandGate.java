@@ -58,14 +58,20 @@ public final class CommandGate {
         return admit(kind, parse(kind, document, maxBytes), origin);
     }
 
-    /** Takes the envelope off a document; the rest is the body its handler checks field by field. */
+    /**
+     * Takes the envelope off a document; the rest is the body its handler checks field by field. A
+     * file in {@code deploy/} has no envelope: whatever it holds is its agent's config.
+     */
     Admission admit(String kind, Map<String, Object> document, CommandOrigin origin) {
         Map<String, Object> body = new LinkedHashMap<>(document);
+        if (origin.channel() == CommandOrigin.Channel.DEPLOY) {
+            return new Admission(kind, body, CommandEnvelope.NONE, origin);
+        }
         Object requestId = body.remove("request_id");
         Object replyTo = body.remove("reply_to");
         String id = requestId != null ? String.valueOf(requestId) : origin.requestId();
         CommandEnvelope envelope = new CommandEnvelope(id,
-                replyTo instanceof String text && !text.isBlank() ? text : null, false);
+                replyTo instanceof String text && !text.isBlank() ? text : null, CommandEnvelope.Handling.RAN);
         return new Admission(kind, body, envelope, origin);
     }
 

@@ -1,14 +1,17 @@
 package io.flotilla.core.internal.command;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -17,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.flotilla.core.internal.declare.Declarations;
-import io.flotilla.runtime.AgentManager;
+import io.flotilla.core.internal.runtime.AgentSystem;
 import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
@@ -36,46 +39,61 @@ public final class CommandIntake implements Commands, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandIntake.class);
     private static final int REMEMBERED_REQUESTS = 4096;
+    /** How long after the node starts a command may wait for the bundle that handles its kind. */
+    static final Duration HANDLER_GRACE = Duration.ofSeconds(120);
 
 
     private final CommandGate gate;
     private final CoreCommands core;
-    private final Map<String, CommandHandler> handlers = new ConcurrentHashMap<>();
+    private final CommandHandlers handlers;
     private final RecentRequests recent = new RecentRequests(REMEMBERED_REQUESTS);
     private final Executor thread;
-    private final ExecutorService ownThread;
+    private final ScheduledExecutorService ownThread;
 
     /**
      * @param agents       the agent engine, which the node's own commands act on once admitted
      * @param declarations the node's declared agents
      * @param shutdown     stops the node, once {@code stop_all} has given its result
      */
-    public CommandIntake(CommandGate gate, AgentManager agents, Declarations declarations, Runnable shutdown) {
-        this(gate, agents, declarations, shutdown, Executors.newSingleThreadExecutor(DaemonThreads.named("flotilla-commands")));
+    public CommandIntake(CommandGate gate, AgentSystem agents, Declarations declarations, Runnable shutdown) {
+        this.gate = gate;
+        this.core = new CoreCommands(gate, agents, declarations, shutdown);
+        this.ownThread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-commands"));
+        this.thread = ownThread;
+        this.handlers = new CommandHandlers(Clock.systemUTC(), HANDLER_GRACE);
     }
 
-    /** An intake that runs commands on {@code thread}, one at a time; for tests, the caller's own. */
-    public CommandIntake(CommandGate gate, AgentManager agents, Declarations declarations, Runnable shutdown,
+    /**
+     * An intake that runs commands on {@code thread}, one at a time (for tests, the caller's own); a
+     * command whose kind has no handler is refused at once.
+     */
+    public CommandIntake(CommandGate gate, AgentSystem agents, Declarations declarations, Runnable shutdown,
             Executor thread) {
         this.gate = gate;
         this.core = new CoreCommands(gate, agents, declarations, shutdown);
+        this.ownThread = null;
         this.thread = thread;
-        this.ownThread = thread instanceof ExecutorService own ? own : null;
+        this.handlers = new CommandHandlers(Clock.systemUTC(), Duration.ZERO);
     }
 
-    /** Lets the commands of {@code kinds} in, for {@code handler}. */
+    /** Lets the commands of {@code kinds} in, for {@code handler}; commands that waited for it run now. */
     public void addHandler(CommandHandler handler, Iterable<String> kinds) {
+        List<String> added = new ArrayList<>();
         for (String kind : kinds) {
             if (CoreCommands.KINDS.contains(kind)) {
                 LOG.warn("Ignoring a handler for {} commands: the node answers those itself", kind);
-            } else if (handlers.putIfAbsent(kind, handler) != null) {
-                LOG.warn("Ignoring a second handler for {} commands", kind);
+            } else {
+                added.add(kind);
             }
+        }
+        List<CommandHandlers.Waiting> ready = handlers.add(handler, added);
+        if (!ready.isEmpty()) {
+            execute(() -> ready.forEach(waiting -> dispatchSafely(waiting.admitted(), waiting.onResult())));
         }
     }
 
     public void removeHandler(CommandHandler handler) {
-        handlers.values().removeIf(registered -> registered == handler);
+        handlers.remove(handler);
     }
 
     @Override
@@ -97,7 +115,7 @@ public final class CommandIntake implements Commands, AutoCloseable {
     @Override
     public void submit(String kind, byte[] document, CommandOrigin origin, Consumer<CommandResult> onResult) {
         run(kind, origin, onResult, () -> {
-            CommandHandler handler = handlers.get(kind);
+            CommandHandler handler = handlers.active(kind);
             OptionalInt limit = handler == null ? OptionalInt.empty() : handler.maxDocumentBytes(kind);
             return gate.read(kind, document, gate.limitFor(kind, limit), origin);
         });
@@ -109,10 +127,18 @@ public final class CommandIntake implements Commands, AutoCloseable {
     }
 
     private void run(String kind, CommandOrigin origin, Consumer<CommandResult> onResult, Supplier<Admission> admission) {
+        if (!execute(() -> admitAndHandle(kind, origin, onResult, admission))) {
+            deliver(onResult, new CommandResult(gate.node(), false, "node " + gate.node() + " is stopping", Map.of(),
+                    CommandEnvelope.NONE.handled(CommandEnvelope.Handling.NOT_RUN)));
+        }
+    }
+
+    private boolean execute(Runnable task) {
         try {
-            thread.execute(() -> admitAndHandle(kind, origin, onResult, admission));
+            thread.execute(task);
+            return true;
         } catch (RejectedExecutionException stopping) {
-            onResult.accept(new CommandResult(gate.node(), false, "node " + gate.node() + " is stopping", Map.of()));
+            return false;
         }
     }
 
@@ -126,7 +152,7 @@ public final class CommandIntake implements Commands, AutoCloseable {
             if (envelope.requestId() != null && !recent.firstTime(kind + ":" + envelope.requestId())) {
                 LOG.debug("{} request {} already handled; ignoring the repeat", kind, envelope.requestId());
                 deliver(onResult, new CommandResult(gate.node(), true, null, Map.of(),
-                        new CommandEnvelope(envelope.requestId(), envelope.replyTo(), true)));
+                        envelope.handled(CommandEnvelope.Handling.REPEAT)));
                 return;
             }
             dispatch(admitted, onResult);
@@ -136,6 +162,20 @@ public final class CommandIntake implements Commands, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("{} command from {} failed", kind, describe(origin), e);
             deliver(onResult, new CommandResult(gate.node(), false, message(e), Map.of(), envelope));
+        }
+    }
+
+    /** {@link #dispatch} of a command that waited for its handler: its failures reported as at admission. */
+    private void dispatchSafely(Admission admitted, Consumer<CommandResult> onResult) {
+        try {
+            dispatch(admitted, onResult);
+        } catch (InvalidCommandException e) {
+            LOG.warn("{} command from {} refused: {}", admitted.kind(), describe(admitted.origin()), e.getMessage());
+            deliver(onResult, new CommandResult(gate.node(), false, e.getMessage(), Map.of("field", e.field()),
+                    admitted.envelope()));
+        } catch (RuntimeException e) {
+            LOG.warn("{} command from {} failed", admitted.kind(), describe(admitted.origin()), e);
+            deliver(onResult, new CommandResult(gate.node(), false, message(e), Map.of(), admitted.envelope()));
         }
     }
 
@@ -149,12 +189,12 @@ public final class CommandIntake implements Commands, AutoCloseable {
             result = handled.result();
             afterwards = handled.afterwards();
         } else {
-            CommandHandler handler = handlers.get(kind);
-            if (handler == null) {
-                throw new IllegalStateException("node " + gate.node() + " has no handler for " + kind
-                        + " commands (is the feature that provides them installed?)");
-            }
             gate.checkFields(admitted);
+            CommandHandler handler = handlers.active(kind);
+            if (handler == null) {
+                waitForHandler(admitted, onResult);
+                return;
+            }
             result = handler.handle(kind, admitted.body(), admitted.origin());
         }
         Runnable then = afterwards;
@@ -169,6 +209,29 @@ public final class CommandIntake implements Commands, AutoCloseable {
                 then.run();
             }
         });
+    }
+
+    /** Keeps a command until the bundle that handles its kind has started, or refuses it when that is too late. */
+    private void waitForHandler(Admission admitted, Consumer<CommandResult> onResult) {
+        Duration left = handlers.park(admitted, onResult);
+        if (left == null) {
+            throw new IllegalStateException(noHandler(admitted.kind()));
+        }
+        LOG.debug("{} command waits up to {} s for its handler", admitted.kind(), left.toSeconds());
+        ownThread.schedule(this::refuseWhatWaitedTooLong, left.toMillis() + 1, TimeUnit.MILLISECONDS);
+    }
+
+    private void refuseWhatWaitedTooLong() {
+        for (CommandHandlers.Waiting waiting : handlers.expired()) {
+            Admission admitted = waiting.admitted();
+            LOG.warn("{} command from {} failed: {}", admitted.kind(), describe(admitted.origin()), noHandler(admitted.kind()));
+            deliver(waiting.onResult(), new CommandResult(gate.node(), false, noHandler(admitted.kind()), Map.of(),
+                    admitted.envelope()));
+        }
+    }
+
+    private String noHandler(String kind) {
+        return "node " + gate.node() + " has no handler for " + kind + " commands (is the feature that provides them installed?)";
     }
 
     private static void deliver(Consumer<CommandResult> onResult, CommandResult result) {

@@ -15,8 +15,8 @@ import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AgentState;
 import io.flotilla.core.internal.declare.DeclarationSource;
 import io.flotilla.core.internal.declare.Declarations;
+import io.flotilla.core.internal.runtime.AgentSystem;
 import io.flotilla.runtime.AgentDetails;
-import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.InvalidCommandException;
@@ -45,7 +45,7 @@ final class CoreCommands {
     }
 
     private final CommandGate gate;
-    private final AgentManager agents;
+    private final AgentSystem agents;
     private final Declarations declarations;
     private final Runnable shutdown;
 
@@ -54,7 +54,7 @@ final class CoreCommands {
      * @param declarations the node's declared agents
      * @param shutdown     stops the node, after {@code stop_all}
      */
-    CoreCommands(CommandGate gate, AgentManager agents, Declarations declarations, Runnable shutdown) {
+    CoreCommands(CommandGate gate, AgentSystem agents, Declarations declarations, Runnable shutdown) {
         this.gate = gate;
         this.agents = agents;
         this.declarations = declarations;
@@ -83,6 +83,8 @@ final class CoreCommands {
         }
         SpawnResult result = agents.spawn(config);
         String outcome = result.outcome().name().toLowerCase();
+        // The result waits for the agent's events to reach their listeners: once the sender hears that
+        // the agent runs, the node is subscribed to its tasks.
         return result.settled().handle((agent, failure) -> {
             AgentInfo now = agent != null ? agent : result.agent();
             if (failure == null && now.state() != AgentState.FAILED) {
@@ -90,7 +92,7 @@ final class CoreCommands {
             }
             String why = agents.info(now.name()).map(AgentDetails::detail).orElse(String.valueOf(failure));
             return result(false, agentFields(now, outcome), "agent " + now.name() + " failed: " + why);
-        });
+        }).thenCompose(done -> agents.eventsDelivered().thenApply(delivered -> done));
     }
 
     private CompletionStage<CommandResult> stop(Map<String, Object> body) {
@@ -134,7 +136,8 @@ final class CoreCommands {
             fields.put("refused", refused);
         }
         LOG.info("stop_all: stopped {} agents; node {} shuts down", stopped.size(), gate.node());
-        return new Handled(done(true, fields, null), shutdown);
+        // Their last heartbeats go out before the result does, and the node goes down after both.
+        return new Handled(agents.eventsDelivered().thenApply(delivered -> result(true, fields, null)), shutdown);
     }
 
     private Map<String, Object> list() {

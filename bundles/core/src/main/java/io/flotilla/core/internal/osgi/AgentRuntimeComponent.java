@@ -28,6 +28,7 @@ import io.flotilla.core.internal.declare.DeclarationSource;
 import io.flotilla.core.internal.declare.Declarations;
 import io.flotilla.core.internal.exec.ElasticDispatcher;
 import io.flotilla.core.internal.exec.TimerScheduler;
+import io.flotilla.core.internal.runtime.AgentFactory;
 import io.flotilla.core.internal.runtime.AgentSystem;
 import io.flotilla.core.internal.runtime.Installer;
 import io.flotilla.core.internal.runtime.RuntimeEnvironment;
@@ -81,24 +82,50 @@ public final class AgentRuntimeComponent implements AgentRuntime {
                 new AgentRecordStore(data.resolve("agents"), json, timer.clock()), installer,
                 Settings.seconds(config.boot_type_wait()), Settings.seconds(config.stop_timeout())));
         this.declarations = new Declarations(system, data.resolve("declarations.json"), json);
-        system.useAutostarter(factory -> declarations.declare(DeclarationSource.autostart(factory.type()),
-                List.of(SpawnConfig.fromMap(Map.of("name", factory.type(), "type", factory.type())))));
-        system.restore();
+        system.useAutostarter(this::autostart);
+        try {
+            system.restore();
+        } catch (RuntimeException e) {
+            closeThreads();
+            throw e;
+        }
         LOG.info("Agent manager of node {} started; agent data in {}", node.name(), data);
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
+    void deactivate() {
         active = false;
         system.shutdown();
+        closeThreads();
+        LOG.info("Agent manager stopped");
+    }
+
+    private void closeThreads() {
         dispatcher.close();
         timer.close();
         events.shutdown();
-        if (!events.awaitTermination(5, TimeUnit.SECONDS)) {
-            LOG.warn("Agent events were still being delivered 5 s after the agents stopped");
+        try {
+            if (!events.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("Agent events were still being delivered 5 s after the agents stopped");
+                events.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             events.shutdownNow();
         }
-        LOG.info("Agent manager stopped");
+    }
+
+    /**
+     * An autostart type gets one agent named after it, declared like any other. Unlike the other
+     * sources it never touches an agent of that name that is here already, whoever spawned it and
+     * with whatever config: the type only asks that one exist.
+     */
+    private void autostart(AgentFactory factory) {
+        if (system.find(factory.type()).isPresent()) {
+            return;
+        }
+        declarations.declare(DeclarationSource.autostart(factory.type()),
+                List.of(SpawnConfig.fromMap(Map.of("name", factory.type(), "type", factory.type()))));
     }
 
     @Override

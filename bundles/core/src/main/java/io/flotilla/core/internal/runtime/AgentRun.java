@@ -122,8 +122,12 @@ final class AgentRun {
         release();
     }
 
-    /** Gives the instance back to its factory without a teardown. */
+    /**
+     * Gives the instance back to its factory without a teardown (its setup failed, or it is given up):
+     * what it subscribed to meanwhile is closed.
+     */
     void release() {
+        closeSubscriptions();
         if (instance != null) {
             try {
                 factory.release(instance);

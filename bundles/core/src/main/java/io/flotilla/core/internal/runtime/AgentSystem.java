@@ -135,6 +135,15 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
         events.removeListener(listener);
     }
 
+    /**
+     * Completes once every agent event so far has reached the listeners: a command's result waits
+     * for it, so that what the listeners do about an agent (subscribing to its tasks, publishing its
+     * heartbeat) is done before the sender hears the result.
+     */
+    public CompletionStage<Void> eventsDelivered() {
+        return events.delivered();
+    }
+
     TypeRegistry typeRegistry() {
         return types.registry();
     }

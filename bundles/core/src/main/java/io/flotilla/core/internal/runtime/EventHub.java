@@ -2,6 +2,10 @@ package io.flotilla.core.internal.runtime;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,6 +33,9 @@ final class EventHub {
     private final Supplier<Collection<AgentCell>> cells;
     // Added on the delivery thread; removed at once too, so that a listener going away hears no more.
     private final List<AgentEventListener> listeners = new CopyOnWriteArrayList<>();
+    // Added and not yet told of the agents present: one removed meanwhile is never told.
+    private final Set<AgentEventListener> joining = ConcurrentHashMap.newKeySet();
+    private volatile boolean deliveryStopped;
 
     /**
      * @param env   the node, its clock, and where events are delivered: one thread at a time, in order
@@ -41,7 +48,11 @@ final class EventHub {
     }
 
     void addListener(AgentEventListener listener) {
+        joining.add(listener);
         submit(() -> {
+            if (!joining.remove(listener)) {
+                return; // removed before it could join
+            }
             for (AgentCell cell : cells.get()) {
                 tell(listener, event(cell, AgentEvent.Kind.PRESENT, null, Severity.INFO, cell.state().wireName()));
             }
@@ -50,15 +61,29 @@ final class EventHub {
     }
 
     void removeListener(AgentEventListener listener) {
+        joining.remove(listener);
         listeners.remove(listener);
-        submit(() -> listeners.remove(listener)); // in case its addition is still queued
+    }
+
+    /** Completes once every event emitted before the call has reached the listeners. */
+    CompletionStage<Void> delivered() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        submit(() -> done.complete(null));
+        if (deliveryStopped) {
+            done.complete(null);
+        }
+        return done;
     }
 
     /** An event of {@code cell}: into the agent's own log at once, to the listeners on the delivery thread. */
     void emit(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message) {
         AgentEvent event = event(cell, kind, phase, severity, message);
         cell.status().logEvent(event);
-        submit(() -> listeners.forEach(listener -> tell(listener, event)));
+        submit(() -> listeners.forEach(listener -> {
+            if (listeners.contains(listener)) { // not removed while this event was on its way
+                tell(listener, event);
+            }
+        }));
     }
 
     private AgentEvent event(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message) {
@@ -71,6 +96,7 @@ final class EventHub {
         try {
             deliveries.execute(delivery);
         } catch (RejectedExecutionException stopping) {
+            deliveryStopped = true;
             LOG.debug("Agent event not delivered: the node is stopping");
         }
     }

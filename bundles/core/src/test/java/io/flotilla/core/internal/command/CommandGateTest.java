@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import io.flotilla.core.internal.declare.Declarations;
 import io.flotilla.core.testing.Sandbox;
+import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.InvalidSpawnConfigException;
@@ -83,7 +84,7 @@ class CommandGateTest {
         CommandResult again = submit("spawn", spawn);
 
         assertTrue(first.success());
-        assertFalse(first.envelope().repeat());
-        assertTrue(again.envelope().repeat());
+        assertEquals(CommandEnvelope.Handling.RAN, first.envelope().handling());
+        assertEquals(CommandEnvelope.Handling.REPEAT, again.envelope().handling());
     }
 }
