@@ -33,6 +33,7 @@ final class FleetBenchmarks {
         String failures = "failure detection";
         if (sections.anySelected(spawn, restart, askMosquitto, migration, density, failures)) {
             try (Fleet fleet = Fleet.prepare(Fleet.BrokerKind.MOSQUITTO, installation)) {
+                allowFixtures(fleet);
                 fleet.startNodes("a", "b");
                 try (BenchClient client = new BenchClient(fleet.brokerUrl())) {
                     client.subscribe("agents/+/heartbeat", "nodes/+/status", "nodes/+/migrate_result", "bench/#");
@@ -53,6 +54,7 @@ final class FleetBenchmarks {
         String brokerHeap = "agents per node, heap of the embedded broker";
         if (sections.anySelected(askEmbedded, brokerHeap)) {
             try (Fleet fleet = Fleet.prepare(Fleet.BrokerKind.EMBEDDED, installation)) {
+                allowFixtures(fleet);
                 fleet.startNodes("a", "b");
                 try (BenchClient client = new BenchClient(fleet.brokerUrl())) {
                     client.subscribe("agents/+/heartbeat", "bench/#");
@@ -62,6 +64,14 @@ final class FleetBenchmarks {
                     sections.run(brokerHeap, heap::brokerHeapPerAgent);
                 }
             }
+        }
+    }
+
+    /** The benchmarks' own agent bundles come from group io.flotilla.fixtures, which an operator would allow. */
+    private static void allowFixtures(Fleet fleet) throws java.io.IOException {
+        for (String node : new String[] {"a", "b"}) {
+            fleet.configure(node, "io.flotilla.security.cfg", "bundle.locations",
+                    "mvn:io.flotilla/, mvn:io.flotilla.fixtures/, file:${karaf.base}/deploy/");
         }
     }
 }

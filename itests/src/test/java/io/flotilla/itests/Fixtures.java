@@ -14,6 +14,7 @@ import java.util.jar.Manifest;
 import io.flotilla.itests.fixtures.CountingGreeter;
 import io.flotilla.itests.fixtures.GreeterV1;
 import io.flotilla.itests.fixtures.GreeterV2;
+import io.flotilla.itests.fixtures.MarkerActivator;
 
 /**
  * Bundles the tests install: agent types made the way authors make them, a prototype DS component
@@ -92,6 +93,39 @@ public final class Fixtures {
             out.write(component.getBytes(StandardCharsets.UTF_8));
             out.closeEntry();
         }
+    }
+
+    /**
+     * A stranger's bundle: when started, it writes {@code marker}. It also has agent type
+     * {@code type}, so that a node would run an agent from it too. Returns its bytes.
+     */
+    public static byte[] markerBundle(Path jar, String symbolicName, Path marker, String type) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", symbolicName);
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Bundle-Activator", MarkerActivator.class.getName());
+        main.putValue("Import-Package", "org.osgi.framework,io.flotilla.api;version=\"[1.0,2)\"");
+        main.putValue("Flotilla-Marker", marker.toAbsolutePath().toString());
+        main.putValue("Service-Component", "OSGI-INF/agent.xml");
+        String component = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"" + symbolicName + "\">\n"
+                + "  <property name=\"agent.type\" type=\"String\" value=\"" + type + "\"/>\n"
+                + "  <service scope=\"prototype\"><provide interface=\"io.flotilla.api.Agent\"/></service>\n"
+                + "  <implementation class=\"" + GreeterV1.class.getName() + "\"/>\n"
+                + "</scr:component>\n";
+        Files.createDirectories(jar.toAbsolutePath().getParent());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            addClass(out, MarkerActivator.class);
+            addClass(out, CountingGreeter.class);
+            addClass(out, GreeterV1.class);
+            out.putNextEntry(new JarEntry("OSGI-INF/agent.xml"));
+            out.write(component.getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        return Files.readAllBytes(jar);
     }
 
     private static void addClass(JarOutputStream out, Class<?> type) throws IOException {

@@ -137,7 +137,7 @@ public abstract class FleetResilienceTests {
             probe.awaitJson("test/results", "request_id", name, LIMIT);
         }
 
-        probe.publish("nodes/finished/stop_all", "{\"request_id\": \"all\", \"reply_to\": \"test/results\"}");
+        probe.publish("nodes/finished/stop_all", "{\"request_id\": \"all\", \"reply_to\": \"test/results\", \"confirm\": true}");
 
         Map<String, Object> result = probe.awaitJson("test/results", "request_id", "all", LIMIT);
         assertEquals(true, result.get("success"));

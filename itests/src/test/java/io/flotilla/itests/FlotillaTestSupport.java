@@ -81,6 +81,9 @@ public abstract class FlotillaTestSupport {
                     System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository")),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", " "),
             editConfigurationFilePut("etc/io.flotilla.node.cfg", "node.name", "itest-node"),
+            // The fixtures' directory is one the node may take code from, as an operator would allow one.
+            editConfigurationFilePut("etc/io.flotilla.security.cfg", "bundle.locations",
+                    "mvn:io.flotilla/, mvn:io.flotilla.fixtures/, file:${karaf.base}/deploy/, file:" + fixtures + "/"),
             // The node hosts its embedded broker on a port of its own, never a broker of the machine.
             editConfigurationFilePut("etc/io.flotilla.broker.cfg", "port", brokerPort),
             editConfigurationFilePut("etc/io.flotilla.mqtt.cfg", "broker.port", brokerPort),

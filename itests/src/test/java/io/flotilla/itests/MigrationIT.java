@@ -50,6 +50,8 @@ public class MigrationIT {
         try {
             for (String node : List.of("hub", "east", "west")) {
                 fleet.configure(node, "io.flotilla.migration.cfg", "confirm.timeout", CONFIRM_TIMEOUT);
+                fleet.configure(node, "io.flotilla.security.cfg", "bundle.locations",
+                        "mvn:io.flotilla/, mvn:io.flotilla.fixtures/, file:${karaf.base}/deploy/");
             }
             for (String node : List.of("east", "west")) {
                 // Nodes whose Maven repositories do not have the traveller bundle, and no network.
@@ -58,6 +60,7 @@ public class MigrationIT {
                         fleet.home(node).resolve("empty-m2").toString());
             }
             fleet.configure("west", "io.flotilla.migration.cfg", "accept.code", "false");
+            fleet.configure("east", "io.flotilla.migration.cfg", "accept.code", "true");
             fleet.startNodes("hub", "east", "west");
             // The hub's own system/ folder is one of its Maven repositories.
             Fixtures.traveller(fleet.home("hub").resolve("system"));

@@ -30,6 +30,8 @@ public final class SpawnConfig implements AgentConfig {
     /** Locations a spawn may install from; everything else is refused. */
     public static final List<String> LOCATION_SCHEMES = List.of("mvn:", "file:", "feature:");
 
+    /** Below it, polling burns a core for nothing: 1e-9 s took 65 % of one per agent. */
+    private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(1);
 
     private final String name;
     private final String node;
@@ -75,6 +77,10 @@ public final class SpawnConfig implements AgentConfig {
         this.extras = f.unknownFields();
         if (sha256 != null && bundle == null) {
             throw new InvalidSpawnConfigException("sha256", "pins a bundle, but the config has no 'bundle'");
+        }
+        if (!pollInterval.isZero() && pollInterval.compareTo(MIN_POLL_INTERVAL) < 0) {
+            throw new InvalidSpawnConfigException("poll_interval", "must be 0 (never) or at least "
+                    + seconds(MIN_POLL_INTERVAL) + " s, got " + seconds(pollInterval));
         }
         if (maxRestartDelay.compareTo(restartDelay) < 0) {
             throw new InvalidSpawnConfigException("max_restart_delay",

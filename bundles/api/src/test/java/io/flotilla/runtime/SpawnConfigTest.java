@@ -127,6 +127,18 @@ class SpawnConfigTest {
     }
 
     @Test
+    void aPollIntervalBelowAMillisecondIsRefusedButZeroMeansNever() {
+        InvalidSpawnConfigException e = refused("poll_interval", 1e-9);
+        assertTrue(e.getMessage().contains("must be 0 (never) or at least 0.001 s"), e.getMessage());
+        Map<String, Object> never = minimal();
+        never.put("poll_interval", 0);
+        assertTrue(SpawnConfig.fromMap(never).pollInterval().isZero());
+        Map<String, Object> fastest = minimal();
+        fastest.put("poll_interval", 0.001);
+        assertEquals(1, SpawnConfig.fromMap(fastest).pollInterval().toMillis());
+    }
+
+    @Test
     void anUnknownRestartTypeIsRefused() {
         InvalidSpawnConfigException e = refused("restart", "sometimes");
         assertTrue(e.getMessage().contains("permanent, transient, temporary"), e.getMessage());

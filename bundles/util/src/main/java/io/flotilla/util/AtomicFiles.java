@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -50,10 +53,49 @@ public final class AtomicFiles {
      * nothing reads it again: {@code name.json} becomes {@code name.json.corrupt-20260101-120000-000}.
      */
     public static Path moveAside(Path file, Clock clock) throws IOException {
-        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + STAMP.format(clock.instant()));
+        return moveAside(file, clock, "corrupt");
+    }
+
+    /**
+     * Moves a file out of the way, beside it, kept: {@code name.json} becomes
+     * {@code name.json.<why>-20260101-120000-000}.
+     */
+    public static Path moveAside(Path file, Clock clock, String why) throws IOException {
+        Path aside = file.resolveSibling(file.getFileName() + "." + why + "-" + STAMP.format(clock.instant()));
         Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
         forceDirectory(file.toAbsolutePath().getParent());
         return aside;
+    }
+
+    /**
+     * What the operating system said, without the path: {@code No space left on device},
+     * {@code Read-only file system}, {@code Permission denied}.
+     */
+    public static String reason(IOException failure) {
+        if (failure instanceof FileSystemException system && system.getReason() != null) {
+            return system.getReason();
+        }
+        String message = failure.getMessage();
+        return message == null ? failure.getClass().getSimpleName() : message;
+    }
+
+    /**
+     * Deletes the temporary files {@link #write} leaves in {@code directory} when the process is
+     * killed between writing one and renaming it; returns how many there were.
+     */
+    public static int removeLeftovers(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, ".*.tmp")) {
+            for (Path leftover : leftovers) {
+                if (Files.isRegularFile(leftover, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(leftover)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     private static void forceDirectory(Path directory) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
+import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
 
@@ -23,10 +24,12 @@ public interface CommandHandler {
 
     /**
      * Runs one admitted command. The body is the document without the envelope fields
-     * ({@code request_id}, {@code reply_to}). Completes with the command's one result; a handler that
-     * throws, or whose stage fails, gets a failed result with the cause's message.
+     * ({@code request_id}, {@code reply_to}), which are in {@code envelope}. Completes with the
+     * command's one result; a handler that throws, or whose stage fails, gets a failed result with the
+     * cause's message.
      */
-    CompletionStage<CommandResult> handle(String kind, Map<String, Object> body, CommandOrigin origin);
+    CompletionStage<CommandResult> handle(String kind, Map<String, Object> body, CommandEnvelope envelope,
+            CommandOrigin origin);
 
     /** The largest document of {@code kind} accepted, in bytes; empty: the node's command limit. */
     default OptionalInt maxDocumentBytes(String kind) {

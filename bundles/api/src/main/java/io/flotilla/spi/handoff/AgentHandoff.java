@@ -32,8 +32,10 @@ public interface AgentHandoff {
     void resume(String name, long epoch);
 
     /**
-     * Ends a paused agent that now runs on {@code newNode}: {@code teardown()}, then its record and
-     * state are deleted here. Completes with the messages that waited, oldest first, for the new node.
+     * Ends a paused agent that now runs on {@code newNode}: {@code teardown()}, then its record is
+     * replaced with its departure and its state set aside here (the latest such copy of each agent is
+     * kept: nothing a node hears proves that the agent runs where it went). Completes with the
+     * messages that waited, oldest first, for the new node.
      */
     CompletionStage<List<PendingMessage>> release(String name, String newNode);
 
@@ -48,8 +50,9 @@ public interface AgentHandoff {
     OptionalLong epoch(String name);
 
     /**
-     * Stops and forgets the agent of that name here, state and all, when its epoch is lower than
-     * {@code newerEpoch} and it is not paused for a move of its own: a newer copy runs elsewhere.
+     * Stops and forgets the agent of that name here when its epoch is lower than {@code newerEpoch}
+     * and it is not paused for a move of its own: a newer copy runs elsewhere. Its state is set aside,
+     * kept beside where it was: the evidence for a newer copy may be wrong.
      *
      * @return whether a copy was discarded
      */

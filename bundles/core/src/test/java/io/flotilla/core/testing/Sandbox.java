@@ -91,6 +91,14 @@ public final class Sandbox implements AutoCloseable {
         return new ScriptedAgent.Script(time.clock());
     }
 
+    /** A script that adds one to its persisted {@code count} on every {@code process()}. */
+    public ScriptedAgent.Script counting() {
+        return script().onProcess((ctx, call) -> {
+            long count = ctx.recall("count", Long.class).orElse(0L);
+            ctx.persist("count", count + 1);
+        });
+    }
+
     /** Offers an agent type whose instances follow {@code script}. */
     public AgentFactory addType(String type, ScriptedAgent.Script script) {
         return addType(type, script::newAgent);

@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.Migrations;
@@ -35,7 +36,8 @@ public final class MigrateCommand implements CommandHandler {
     }
 
     @Override
-    public CompletionStage<CommandResult> handle(String kind, Map<String, Object> body, CommandOrigin origin) {
+    public CompletionStage<CommandResult> handle(String kind, Map<String, Object> body, CommandEnvelope envelope,
+            CommandOrigin origin) {
         String name = (String) body.get("name");
         String target = (String) body.get("target_node");
         return migrations.migrate(name, target, MIGRATE_TIMEOUT).handle((moved, failure) -> {

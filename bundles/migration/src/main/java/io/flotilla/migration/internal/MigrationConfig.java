@@ -15,12 +15,13 @@ public @interface MigrationConfig {
     @AttributeDefinition(description = "Seconds to wait for the handoff marker to come back through the broker")
     double cutover_timeout() default 5;
 
-    @AttributeDefinition(description = "Install agent bundles from bytes another node sends, when their location cannot be used here")
-    boolean accept_code() default true;
+    @AttributeDefinition(description = "Install agent bundles from bytes another node sends, when their location cannot be "
+            + "used here; off by default: until commands are signed, a sender's hash proves nothing")
+    boolean accept_code() default false;
 
     @AttributeDefinition(description = "Seconds to wait for those bytes")
     double code_timeout() default 60;
 
     @AttributeDefinition(description = "Largest migration message accepted, in bytes")
-    int max_bytes() default 64 * 1024 * 1024;
+    int max_bytes() default 8 * 1024 * 1024;
 }

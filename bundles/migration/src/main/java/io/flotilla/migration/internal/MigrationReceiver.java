@@ -1,5 +1,7 @@
 package io.flotilla.migration.internal;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -25,8 +27,10 @@ import org.slf4j.LoggerFactory;
 import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AgentState;
 import io.flotilla.runtime.AgentManager;
+import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
+import io.flotilla.runtime.FleetRegistry;
 import io.flotilla.runtime.InvalidCommandException;
 import io.flotilla.runtime.InvalidSpawnConfigException;
 import io.flotilla.runtime.SpawnConfig;
@@ -52,6 +56,8 @@ import io.flotilla.util.DaemonThreads;
 public final class MigrationReceiver implements CommandHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationReceiver.class);
+    /** How long after the source stops waiting for a confirmation its abort may still come. */
+    private static final Duration ABORT_GRACE = Duration.ofSeconds(30);
 
     private final MigrationPolicy settings;
     private final AgentManager agents;
@@ -60,13 +66,16 @@ public final class MigrationReceiver implements CommandHandler {
     private final TaskHandoff tasks;
     private final FleetRequests requests;
     private final FleetTopics topics;
+    private final FleetRegistry registry;
     private final Map<String, Long> calledOff = new ConcurrentHashMap<>();
+    /** The moves into this node lately: an abort ends only the copy one of them started. */
+    private final Map<String, Arriving> arriving = new ConcurrentHashMap<>();
     private final ExecutorService worker;
 
     @Activate
     public MigrationReceiver(@Reference MigrationPolicy settings, @Reference AgentManager agents,
             @Reference AgentHandoff handoff, @Reference AgentCode code, @Reference TaskHandoff tasks,
-            @Reference FleetLink fleet, @Reference FleetRequests requests) {
+            @Reference FleetLink fleet, @Reference FleetRequests requests, @Reference FleetRegistry registry) {
         this.settings = settings;
         this.agents = agents;
         this.handoff = handoff;
@@ -74,6 +83,7 @@ public final class MigrationReceiver implements CommandHandler {
         this.tasks = tasks;
         this.requests = requests;
         this.topics = fleet.topics();
+        this.registry = registry;
         this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named("flotilla-migration-in"));
     }
 
@@ -87,11 +97,13 @@ public final class MigrationReceiver implements CommandHandler {
 
     @Override
     public OptionalInt maxDocumentBytes(String kind) {
-        return OptionalInt.of(settings.maxBytes());
+        // An agent's config and state; calling a move off takes no more than any other command.
+        return "migrate_in".equals(kind) ? OptionalInt.of(settings.maxBytes()) : OptionalInt.empty();
     }
 
     @Override
-    public CompletionStage<CommandResult> handle(String kind, Map<String, Object> message, CommandOrigin origin) {
+    public CompletionStage<CommandResult> handle(String kind, Map<String, Object> message, CommandEnvelope envelope,
+            CommandOrigin origin) {
         return "migrate_abort".equals(kind) ? abort(message) : arrive(message);
     }
 
@@ -113,6 +125,8 @@ public final class MigrationReceiver implements CommandHandler {
             return refuse(name, "an agent named " + name + " already runs on node " + topics.node());
         }
         LOG.info("Agent {} moving here from node {} (epoch {})", name, arrival.from(), arrival.snapshot().epoch());
+        forgetOldArrivals();
+        arriving.put(name, new Arriving(arrival.snapshot().epoch(), arrival.from(), Instant.now()));
         // The task stream is the source's until its marker: set before the agent can take a message.
         tasks.expect(name, arrival.snapshot().epoch(), arrival.from(), settings.confirmTimeout().plus(settings.cutoverTimeout()));
         CompletableFuture<CommandResult> answer = new CompletableFuture<>();
@@ -174,9 +188,15 @@ public final class MigrationReceiver implements CommandHandler {
             return CompletableFuture.failedFuture(new IllegalStateException("cannot install " + source.location() + " ("
                     + whyNotFromLocation + "), and node " + arrival.from() + " sent no sha256 to check its bytes against"));
         }
+        String vouched = vouchFor(arrival);
+        if (vouched != null) {
+            return CompletableFuture.failedFuture(new SecurityException("cannot install " + source.location() + " ("
+                    + whyNotFromLocation + "), and takes no code from node " + arrival.from() + ": " + vouched));
+        }
         LOG.info("Cannot install {} here ({}); fetching its {} bytes from node {}", source.location(), whyNotFromLocation,
                 source.size(), arrival.from());
         Map<String, Object> request = new LinkedHashMap<>();
+        request.put("agent", arrival.snapshot().name());
         request.put("type", arrival.snapshot().config().type());
         request.put("sha256", source.sha256());
         return requests.request(topics.ofNode(arrival.from(), "code_request"), request, "reply_to", settings.codeTimeout())
@@ -189,6 +209,24 @@ public final class MigrationReceiver implements CommandHandler {
                 });
     }
 
+    /**
+     * Why this node does not believe that the sender of shipped code is the node the agent comes from,
+     * or null when it does. The sha256 in an offer proves nothing, since the sender chose it; until
+     * commands are signed, code is taken only from an online node that this node's fleet registry
+     * says runs the agent.
+     */
+    private String vouchFor(Arrival arrival) {
+        String from = arrival.from();
+        String name = arrival.snapshot().name();
+        if (registry.node(from).map(details -> !details.info().online()).orElse(true)) {
+            return "it is not an online node of the fleet registry";
+        }
+        if (!registry.nodeOf(name).map(from::equals).orElse(false)) {
+            return "the fleet registry does not know it to run agent " + name;
+        }
+        return null;
+    }
+
     /** The sender called a move off: drop any copy it started here, and refuse it should it still arrive. */
     private CompletionStage<CommandResult> abort(Map<String, Object> message) {
         String name;
@@ -199,12 +237,32 @@ public final class MigrationReceiver implements CommandHandler {
         } catch (IllegalArgumentException e) {
             throw new InvalidCommandException("document", e.getMessage());
         }
+        Object from = message.get("from_node");
+        forgetOldArrivals();
+        Arriving move = arriving.get(name);
+        if (move == null || move.epoch() != epoch || !move.from().equals(from)) {
+            // Whoever sent it, it is not about a copy this node started for a move: nothing here ends,
+            // and nothing is remembered of it.
+            throw new InvalidCommandException("epoch", "calls off no move into node " + topics.node() + " (agent " + name
+                    + ", epoch " + epoch + ", from node " + from + "): ignored");
+        }
+        // Should the copy still be on its way in, it is refused when it settles.
         calledOff.merge(name, epoch, Math::max);
-        LOG.info("Node {} called the move of agent {} (epoch {}) off: {}", message.get("from_node"), name, epoch,
-                message.get("reason"));
+        arriving.remove(name, move);
+        LOG.info("Node {} called the move of agent {} (epoch {}) off: {}", from, name, epoch, message.get("reason"));
         tasks.abandon(name);
         handoff.discardStale(name, epoch + 1);
         return CompletableFuture.completedFuture(new CommandResult(topics.node(), true, null, Map.of("agent", name)));
+    }
+
+    /** A move into this node: which copy it started, from where, and when. */
+    private record Arriving(long epoch, String from, Instant at) {
+    }
+
+    /** Forgets moves too old to be called off: their source stopped waiting long ago. */
+    private void forgetOldArrivals() {
+        Instant oldest = Instant.now().minus(settings.confirmTimeout().plus(settings.cutoverTimeout()).plus(ABORT_GRACE));
+        arriving.values().removeIf(move -> move.at().isBefore(oldest));
     }
 
     private CompletionStage<CommandResult> refuse(Object name, String error) {

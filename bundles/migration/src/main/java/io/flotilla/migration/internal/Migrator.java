@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.osgi.service.component.annotations.Activate;
@@ -38,12 +38,13 @@ import io.flotilla.spi.handoff.TaskHandoff;
  * Moves agents of this node to others. The agent is paused (its mailbox buffers) and snapshotted;
  * the snapshot goes to the target's {@code migrate_in} with a higher epoch; only when the target
  * confirms that the agent runs there is the task stream cut over, the copy here released (its
- * state deleted) and what waited in its mailbox forwarded. Whatever fails before that — the target
+ * state kept aside: nothing on the broker proves that the target runs it) and what waited in its
+ * mailbox forwarded. Whatever fails before that — the target
  * unknown, offline, refusing, dying, or silent past {@code confirm.timeout} — the target is told to
  * drop its copy and the agent runs on here, at an epoch above the one the target was offered.
  */
-@Component(service = Migrations.class)
-public final class Migrator implements Migrations {
+@Component(service = {Migrations.class, OutgoingMoves.class})
+public final class Migrator implements Migrations, OutgoingMoves {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
 
@@ -57,7 +58,7 @@ public final class Migrator implements Migrations {
     private final FleetRegistry registry;
     private final FleetTopics topics;
     private final String self;
-    private final Set<String> moving = ConcurrentHashMap.newKeySet();
+    private final Map<String, Outgoing> moving = new ConcurrentHashMap<>();
 
     @Activate
     public Migrator(@Reference MigrationPolicy settings, @Reference AgentManager agents, @Reference AgentHandoff handoff,
@@ -85,10 +86,16 @@ public final class Migrator implements Migrations {
         if (refusal.isPresent()) {
             return CompletableFuture.completedFuture(failed(agent, targetNode, refusal.get(), started));
         }
-        if (!moving.add(agent)) {
+        String type = agents.find(agent).map(found -> found.type()).orElse("");
+        if (moving.putIfAbsent(agent, new Outgoing(targetNode, type)) != null) {
             return CompletableFuture.completedFuture(failed(agent, targetNode, "agent " + agent + " is already moving", started));
         }
         return new Move(agent, targetNode, started).run().whenComplete((result, failure) -> moving.remove(agent));
+    }
+
+    @Override
+    public Optional<Outgoing> outgoing(String agent) {
+        return Optional.ofNullable(moving.get(agent));
     }
 
     /** Why the move cannot even begin, if it cannot. */
@@ -146,6 +153,7 @@ public final class Migrator implements Migrations {
         private volatile boolean paused;
         private volatile boolean offered;
         private volatile long epoch;
+        private volatile String actorId;
 
         Move(String agent, String target, long started) {
             this.agent = agent;
@@ -164,6 +172,7 @@ public final class Migrator implements Migrations {
         private CompletionStage<Void> offer(AgentSnapshot snapshot) {
             paused = true;
             epoch = snapshot.epoch() + 1;
+            actorId = snapshot.actorId();
             LOG.info("Moving agent {} to node {} (epoch {}, {} persisted keys)", agent, target, epoch, snapshot.state().size());
             Map<String, Object> offer = new LinkedHashMap<>();
             offer.put("name", agent);
@@ -186,11 +195,20 @@ public final class Migrator implements Migrations {
                                     : failure);
                         } else if (!Boolean.TRUE.equals(reply.get("success"))) {
                             confirmed.completeExceptionally(new MoveFailed("node " + target + " refused: " + reply.get("error")));
+                        } else if (!confirms(reply)) {
+                            confirmed.completeExceptionally(new MoveFailed("the confirmation of the move is not node "
+                                    + target + "'s for agent " + agent + " at epoch " + epoch + ": " + reply));
                         } else {
                             confirmed.complete(null);
                         }
                     });
             return confirmed.whenComplete((ignored, failure) -> watch.close());
+        }
+
+        /** Whether a reply says what the target asked would say: its name, the agent's, the move's epoch. */
+        private boolean confirms(Map<String, Object> reply) {
+            return target.equals(reply.get("node")) && agent.equals(reply.get("agent"))
+                    && reply.get("epoch") instanceof Number confirmed && confirmed.longValue() == epoch;
         }
 
         /** Fails the move at once when the target's Will or clean stop arrives while it is being offered the agent. */

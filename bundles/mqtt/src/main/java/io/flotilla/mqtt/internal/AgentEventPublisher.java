@@ -23,14 +23,17 @@ import io.flotilla.spi.fleet.FleetTopics;
 @Component(service = AgentEventListener.class)
 public final class AgentEventPublisher implements AgentEventListener {
 
+    private static final String STATE_PHASE = "state";
+
     private final FleetConnection fleet;
     private final FleetTopics topics;
-    private final Wire wire = new Wire(Clock.systemUTC());
+    private final NodeErrors errors;
 
     @Activate
     public AgentEventPublisher(@Reference FleetConnection fleet) {
         this.fleet = fleet;
         this.topics = fleet.topics();
+        this.errors = new NodeErrors(topics, new Wire(Clock.systemUTC()), (topic, report) -> fleet.publish(topic, report, false));
     }
 
     @Override
@@ -50,6 +53,9 @@ public final class AgentEventPublisher implements AgentEventListener {
                 error.put("restart_count", event.restartCount());
                 error.put("state", event.state().wireName());
                 fleet.publish(topics.agent(event.actorId(), "errors"), error, false);
+                if (STATE_PHASE.equals(event.phase())) {
+                    errors.report(nodeError(event));
+                }
             }
             case LOG -> {
                 Map<String, Object> line = base(event);
@@ -71,6 +77,18 @@ public final class AgentEventPublisher implements AgentEventListener {
                 // the periodic heartbeat tells of agents that were there before this listener.
             }
         }
+    }
+
+    /**
+     * An agent's state that cannot be read or written is the node's disk's trouble, not the agent's:
+     * it goes to {@code nodes/{n}/errors} too, where an operator watches the node.
+     */
+    private Map<String, Object> nodeError(AgentEvent event) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("agent", event.agent());
+        report.put("phase", event.phase());
+        report.put("error", event.message());
+        return report;
     }
 
     private Map<String, Object> base(AgentEvent event) {

@@ -45,7 +45,7 @@ final class BrokerSubscriptions {
             try {
                 client.subscribe(topicFilter, QOS);
             } catch (MqttException e) {
-                LOG.warn("Subscribing to {} failed: {}; retried on the next connect", topicFilter, MqttConnection.describe(e));
+                LOG.warn("Subscribing to {} failed: {}; retried on the next connect", topicFilter, PahoClients.describe(e));
             }
         }
         for (SubscriptionTable.Parked early : added.early()) {
@@ -107,7 +107,7 @@ final class BrokerSubscriptions {
         try {
             client.unsubscribe(topicFilter);
         } catch (MqttException e) {
-            LOG.debug("Unsubscribing from {}: {}; retried on the next connect", topicFilter, MqttConnection.describe(e));
+            LOG.debug("Unsubscribing from {}: {}; retried on the next connect", topicFilter, PahoClients.describe(e));
             table.unsubscribeOnConnect(topicFilter);
         }
     }

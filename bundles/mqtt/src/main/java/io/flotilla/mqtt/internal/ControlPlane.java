@@ -49,6 +49,7 @@ public final class ControlPlane {
     private final Commands commands;
     private final FleetTopics topics;
     private final Wire wire = new Wire(Clock.systemUTC());
+    private final NodeErrors errors;
     private final ScheduledExecutorService reclear;
     private final AtomicBoolean reclearPending = new AtomicBoolean();
     private final List<Subscription> subscriptions = new ArrayList<>();
@@ -58,6 +59,7 @@ public final class ControlPlane {
         this.fleet = fleet;
         this.commands = commands;
         this.topics = fleet.topics();
+        this.errors = new NodeErrors(topics, wire, (topic, report) -> fleet.publish(topic, report, false));
         this.reclear = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-spawn-reclear"));
         try {
             for (String kind : KINDS) {
@@ -157,24 +159,19 @@ public final class ControlPlane {
 
     private void reportError(String kind, String topic, String requestId, String field, String error) {
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("node", topics.node());
         report.put("command", kind);
         report.put("topic", topic);
-        if (requestId != null) {
-            report.put("request_id", requestId);
-        }
-        if (field != null) {
-            report.put("field", field);
-        }
+        report.put("request_id", requestId);
+        report.put("field", field);
         report.put("error", error);
-        report.put("timestamp", wire.now());
-        fleet.publish(topics.own("errors"), report, false);
+        errors.report(report);
     }
 
     /**
      * Clears a handled command's retained copy. A subscriber already listening gets a retained
      * message without the retain flag, so the node cannot tell: like the Wactorz runner, it clears
-     * the spawn topic after every spawn, and other topics when the message came retained. The desired
+     * the spawn topic after every spawn, and so the stop_all topic after every stop_all (a retained
+     * one would stop the node at its next start), and other topics when the message came retained. The desired
      * state is not a command done with but what the node should run: it stays, to be reconciled again
      * on every connect (clearing it would also hand the node its own empty message: "run nothing").
      */
@@ -183,7 +180,7 @@ public final class ControlPlane {
             return;
         }
         boolean spawn = "spawn".equals(kind);
-        if (retained || spawn) {
+        if (retained || spawn || "stop_all".equals(kind)) {
             fleet.publish(topic, new byte[0], true);
         }
         if (spawn && reclearPending.compareAndSet(false, true)) {

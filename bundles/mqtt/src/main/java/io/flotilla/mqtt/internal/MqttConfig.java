@@ -62,4 +62,19 @@ public @interface MqttConfig {
     @AttributeDefinition(description = "Largest task payload accepted, in bytes (commands: command.max.bytes and "
             + "spawn.max.bytes in io.flotilla.security.cfg)")
     int max_task_bytes() default 262144;
+
+    @AttributeDefinition(description = "Largest message payload the node reads, in bytes, on any topic but those "
+            + "of max.transfer.bytes: a larger one is read through and dropped as it arrives, never held in memory, "
+            + "and reported on nodes/{n}/errors. At least command.max.bytes and max.task.bytes")
+    int max_message_bytes() default 1048576;
+
+    @AttributeDefinition(description = "Largest message payload the node reads on the topics that carry agents and "
+            + "code between nodes (its own migrate_in, task_forward and reply), in bytes. At least max.bytes of "
+            + "io.flotilla.migration.cfg; a shipped bundle travels in Base64, a third larger than the bundle")
+    int max_transfer_bytes() default 8388608;
+
+    @AttributeDefinition(description = "How agents' periodic heartbeats go out: batched, one nodes/{n}/agent_heartbeats "
+            + "message per heartbeat interval for all the node's agents (agents/{id}/heartbeat on state changes only); "
+            + "or each, one agents/{id}/heartbeat per agent per interval as well, as Wactorz runners send")
+    String agent_heartbeats() default "batched";
 }

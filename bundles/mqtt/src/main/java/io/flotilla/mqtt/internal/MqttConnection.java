@@ -2,10 +2,12 @@ package io.flotilla.mqtt.internal;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -31,6 +33,7 @@ import io.flotilla.spi.fleet.FleetLink;
 import io.flotilla.spi.fleet.FleetMessageHandler;
 import io.flotilla.spi.fleet.FleetTopics;
 import io.flotilla.util.DaemonThreads;
+import io.flotilla.util.MqttTopics;
 
 /**
  * The node's MQTT connection: its own reconnect loop with capped, jittered back-off
@@ -61,6 +64,11 @@ public final class MqttConnection implements FleetConnection {
     private final ScheduledExecutorService loop;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Reconnects reconnects;
+    private final NodeErrors errors;
+    private final InboundLimits inbound;
+    // Threads that must never wait for room in the outbox: the loop, which makes the room, and Paho's,
+    // which take the broker's acknowledgements that make it.
+    private final ThreadLocal<Boolean> mustNotWait = ThreadLocal.withInitial(() -> false);
 
     // A new one for every connect attempt; null before the first.
     private volatile MqttAsyncClient client;
@@ -76,11 +84,18 @@ public final class MqttConnection implements FleetConnection {
         this.settings = settings;
         this.topics = new FleetTopics(settings.topicPrefix(), nodeName);
         this.wire = new Wire(clock);
-        this.presence = new Presence(settings, topics, wire, settings.socketFactory());
-        this.outbox = new Outbox(settings.offlineBuffer());
+        this.inbound = new InboundLimits(settings.maxMessageBytes(), settings.maxTransferBytes(),
+                Set.of(topics.own("migrate_in"), topics.own("task_forward"), topics.replies()));
+        this.presence = new Presence(settings, topics, wire, settings.socketFactory(inbound));
+        this.errors = new NodeErrors(topics, wire, (topic, report) -> publish(topic, report, false));
+        this.outbox = new Outbox(settings.offlineBuffer(), () -> !mustNotWait.get(), errors);
         this.subscriptions = new BrokerSubscriptions(() -> state == State.CONNECTED ? client : null, clock);
         this.reconnects = new Reconnects(settings, clock);
-        this.loop = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-mqtt"));
+        ThreadFactory loopThreads = DaemonThreads.named("flotilla-mqtt");
+        this.loop = Executors.newSingleThreadScheduledExecutor(task -> loopThreads.newThread(() -> {
+            mustNotWait.set(true);
+            task.run();
+        }));
         LOG.info("Node {} joins the fleet through {} as client {}", nodeName, settings.broker(), settings.clientId());
         loop.execute(this::connect);
     }
@@ -121,7 +136,8 @@ public final class MqttConnection implements FleetConnection {
         state = State.CONNECTING;
         long attempt = Math.max(incarnation + 1, clock.millis());
         incarnation = attempt;
-        retire(client);
+        PahoClients.retire(client);
+        inbound.clear();
         try {
             MqttAsyncClient fresh = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), new MemoryPersistence());
             fresh.setCallback(new CurrentClientOnly(fresh));
@@ -157,29 +173,12 @@ public final class MqttConnection implements FleetConnection {
         connectFailed(new TimeoutException("no answer within " + 2 * settings.connectTimeout() + " s"));
     }
 
-    /** Ends a client that is done with: its connection closed, its threads stopped. */
-    private void retire(MqttAsyncClient old) {
-        if (old == null) {
-            return;
-        }
-        try {
-            old.disconnectForcibly(0, 100, false);
-        } catch (MqttException | RuntimeException e) {
-            LOG.debug("Disconnecting a finished MQTT client: {}", e.getMessage());
-        }
-        try {
-            old.close(true);
-        } catch (MqttException | RuntimeException e) {
-            LOG.debug("Closing a finished MQTT client: {}", e.getMessage());
-        }
-    }
-
     private void connectFailed(Throwable failure) {
         if (state == State.STOPPED) {
             return;
         }
         state = State.DISCONNECTED;
-        loop.schedule(this::connect, reconnects.failed(describe(failure)).toMillis(), TimeUnit.MILLISECONDS);
+        loop.schedule(this::connect, reconnects.failed(PahoClients.describe(failure)).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onConnected(String serverUri) {
@@ -197,7 +196,7 @@ public final class MqttConnection implements FleetConnection {
             client.publish(presence.topic(), presence.status("online", incarnation, null));
             subscriptions.renew(client);
         } catch (MqttException e) {
-            LOG.warn("Could not announce the node or renew its subscriptions on {}: {}", settings.broker(), describe(e));
+            LOG.warn("Could not announce the node or renew its subscriptions on {}: {}", settings.broker(), PahoClients.describe(e));
         }
         flush();
         for (Listener listener : listeners) {
@@ -214,7 +213,7 @@ public final class MqttConnection implements FleetConnection {
             return;
         }
         state = State.DISCONNECTED;
-        LOG.warn("Lost the connection to {}: {}. Reconnecting", settings.broker(), describe(cause));
+        LOG.warn("Lost the connection to {}: {}. Reconnecting", settings.broker(), PahoClients.describe(cause));
         outbox.connectionLost();
         listeners.forEach(Listener::disconnected);
         loop.schedule(this::connect, reconnects.lost().toMillis(), TimeUnit.MILLISECONDS);
@@ -256,13 +255,27 @@ public final class MqttConnection implements FleetConnection {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            if (owner == client) {
-                subscriptions.arrived(topic, message);
+            if (owner != client) {
+                return;
+            }
+            mustNotWait.set(true);
+            try {
+                long refused = message.getPayload().length == 0 ? inbound.takeRefusal(topic) : -1;
+                if (refused >= 0) {
+                    refusedOversized(topic, refused);
+                } else {
+                    subscriptions.arrived(topic, message);
+                }
+            } catch (RuntimeException e) {
+                // Thrown back to Paho, it would drop the connection, and the broker would send the
+                // message again on the next one.
+                LOG.warn("A message on {} could not be handled", MqttTopics.printable(topic), e);
             }
         }
 
         @Override
         public void deliveryComplete(IMqttDeliveryToken token) {
+            mustNotWait.set(true);
             if (owner == client && outbox.delivered(token)) {
                 runOnLoop(MqttConnection.this::flush);
             }
@@ -273,10 +286,14 @@ public final class MqttConnection implements FleetConnection {
 
     @Override
     public void publish(String topic, Object payload, boolean retained) {
+        if (!publishable(topic)) {
+            return;
+        }
         MqttMessage message = new MqttMessage(wire.encode(payload));
         message.setQos(Presence.QOS);
         message.setRetained(retained);
-        boolean kept = outbox.publish(state == State.CONNECTED ? client : null, new Outbox.Outbound(topic, message));
+        boolean kept = outbox.publish(state == State.CONNECTED ? client : null, new Outbox.Outbound(topic, message),
+                () -> state == State.CONNECTED);
         if (kept && state == State.CONNECTED) {
             runOnLoop(this::flush);
         }
@@ -284,6 +301,9 @@ public final class MqttConnection implements FleetConnection {
 
     @Override
     public void publishTransient(String topic, Object payload) {
+        if (!publishable(topic)) {
+            return;
+        }
         MqttMessage message = new MqttMessage(wire.encode(payload));
         message.setQos(0);
         if (state != State.CONNECTED) {
@@ -292,9 +312,28 @@ public final class MqttConnection implements FleetConnection {
         }
         try {
             client.publish(topic, message);
-        } catch (MqttException e) {
-            LOG.debug("The message to {} is dropped: {}", topic, describe(e));
+        } catch (MqttException | IllegalArgumentException e) {
+            LOG.debug("The message to {} is dropped: {}", topic, PahoClients.describe(e));
         }
+    }
+
+    /** A message the socket read through and dropped: told on {@code nodes/{n}/errors}, never handled. */
+    private void refusedOversized(String topic, long size) {
+        String error = inbound.describe(topic, size);
+        LOG.warn("{}", error);
+        errors.report(topic, error);
+    }
+
+    /**
+     * A topic that Paho or the broker would refuse (a NUL, a wildcard) is dropped here, never queued:
+     * queued, it would be resent after every reconnect, and the broker would cut the node off each time.
+     */
+    private static boolean publishable(String topic) {
+        String problem = MqttTopics.publishProblem(topic);
+        if (problem != null) {
+            LOG.warn("Not publishing to a topic that {}: {}", problem, MqttTopics.printable(topic));
+        }
+        return problem == null;
     }
 
     @Override
@@ -353,18 +392,5 @@ public final class MqttConnection implements FleetConnection {
 
     State state() {
         return state;
-    }
-
-    /** The innermost cause's message, or Paho's message and reason code. */
-    static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        if (failure instanceof MqttException mqtt && cause == failure) {
-            return mqtt.getMessage() + " (reason " + mqtt.getReasonCode() + ")";
-        }
-        return message == null ? cause.getClass().getSimpleName() : message;
     }
 }

@@ -21,7 +21,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 record MqttSettings(List<String> serverUris, String clientId, String username, char[] password, int keepAlive,
         int connectTimeout, Duration reconnectMin, Duration reconnectMax, String topicPrefix, int maxInflight,
-        int offlineBuffer, int maxTaskBytes, MqttConfig tlsSource) {
+        int offlineBuffer, int maxTaskBytes, int maxMessageBytes, int maxTransferBytes, MqttConfig tlsSource) {
 
     static MqttSettings from(MqttConfig config, String nodeName) {
         String broker = firstNonBlank(config.broker_url(), "127.0.0.1");
@@ -31,7 +31,7 @@ record MqttSettings(List<String> serverUris, String clientId, String username, c
                 config.password().isEmpty() ? null : config.password().toCharArray(), config.keepalive(),
                 config.connect_timeout(), seconds(config.reconnect_min()), seconds(config.reconnect_max()),
                 config.topic_prefix().trim(), config.max_inflight(), config.offline_buffer(), config.max_task_bytes(),
-                config);
+                config.max_message_bytes(), config.max_transfer_bytes(), config);
     }
 
     /** The broker(s), for logs and heartbeats: no credentials are ever part of them. */
@@ -39,11 +39,14 @@ record MqttSettings(List<String> serverUris, String clientId, String username, c
         return String.join(",", serverUris);
     }
 
-    /** TCP_NODELAY sockets; for ssl:// brokers, TLS with the configured trust and key stores. */
-    SocketFactory socketFactory() throws GeneralSecurityException, IOException {
+    /**
+     * TCP_NODELAY sockets that drop messages over their topic's limit as they arrive, telling
+     * {@code inbound}; for ssl:// brokers, TLS with the configured trust and key stores.
+     */
+    SocketFactory socketFactory(InboundLimits inbound) throws GeneralSecurityException, IOException {
         boolean tls = serverUris.stream().anyMatch(uri -> uri.startsWith("ssl://"));
         if (!tls) {
-            return NoDelaySocketFactory.plain();
+            return NoDelaySocketFactory.guarded(inbound);
         }
         TrustManagerFactory trust = null;
         if (!tlsSource.tls_truststore().isBlank()) {
@@ -58,7 +61,7 @@ record MqttSettings(List<String> serverUris, String clientId, String username, c
         }
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
-        return NoDelaySocketFactory.tls(context.getSocketFactory());
+        return NoDelaySocketFactory.tls(context.getSocketFactory(), inbound);
     }
 
     private static KeyStore load(String file, String password) throws GeneralSecurityException, IOException {

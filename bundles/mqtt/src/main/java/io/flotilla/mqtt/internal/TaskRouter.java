@@ -35,6 +35,7 @@ import io.flotilla.spi.fleet.FleetTopics;
 import io.flotilla.spi.handoff.PendingMessage;
 import io.flotilla.spi.handoff.TaskHandoff;
 import io.flotilla.util.DaemonThreads;
+import io.flotilla.util.MqttTopics;
 import io.flotilla.util.Replies;
 
 /**
@@ -59,6 +60,7 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(TaskRouter.class);
     private static final int FORWARD_CHUNK = 100;
+    private static final double MAX_TIMEOUT_SECONDS = 3600;
 
     private final FleetConnection fleet;
     private final AgentManager agents;
@@ -170,8 +172,15 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
             }
             sender = envelope.get("_sender") instanceof String from ? from : null;
             if (envelope.get("_timeout") instanceof Number seconds && seconds.doubleValue() > 0) {
-                timeout = Duration.ofMillis(Math.round(seconds.doubleValue() * 1000));
+                // Bounded: a timeout of 1e308 s would overflow the timer, and no asker waits a day.
+                timeout = Duration.ofMillis(Math.round(Math.min(seconds.doubleValue(), MAX_TIMEOUT_SECONDS) * 1000));
             }
+        }
+        String replyProblem = replyTo == null ? null : MqttTopics.replyProblem(replyTo);
+        if (replyProblem != null) {
+            String error = "a task's _reply_topic " + replyProblem + "; the task is refused";
+            agents.find(name).ifPresent(agent -> reportError(agent, error));
+            return;
         }
         if (replyTo == null) {
             agents.tellFrom(sender, name, body);

@@ -16,21 +16,36 @@ import java.util.function.Consumer;
 
 import io.flotilla.api.NodeInfo;
 import io.flotilla.runtime.NodeDetails;
+import io.flotilla.runtime.SpawnConfig;
 
 /**
  * The fleet as one node sees it, fed with the nodes' status and heartbeat messages and with the
  * time. Rules: a status or heartbeat of the node's current (or a newer) incarnation makes it
  * online; an offline status of an older incarnation (a late Will of a session long gone) is
  * ignored; a node not heard from for {@code missed} heartbeat intervals is offline; a node offline
- * for longer than the expiry is forgotten. Thread-safe; no I/O of its own.
+ * for longer than the expiry is forgotten.
+ *
+ * <p>Anyone on the broker can publish these messages, so none of them may silence a node or grow the
+ * view without bound: a heartbeat always proves its node alive, whatever incarnation it names (an
+ * older incarnation only keeps a late Will from counting); an incarnation ahead of this node's
+ * clock by more than {@link #MAX_AHEAD}, a heartbeat interval outside {@link #MIN_INTERVAL} to
+ * {@link #MAX_INTERVAL} seconds, or a name that is no node name is refused; and the view holds at
+ * most {@code maxNodes} nodes, making room by forgetting the node offline the longest, never an
+ * online one. Thread-safe; no I/O of its own.
  */
 final class FleetView {
 
     static final double DEFAULT_INTERVAL = 10;
+    static final double MIN_INTERVAL = 1;
+    static final double MAX_INTERVAL = 600;
+    static final Duration MAX_AHEAD = Duration.ofMinutes(10);
+    /** Agents remembered across the fleet, by name: beyond it, new names are not learnt. */
+    static final int MAX_AGENTS = 200_000;
     private static final Duration GRACE = Duration.ofMillis(500);
 
     private final Clock clock;
     private final int missed;
+    private final int maxNodes;
     private final Duration expiry;
     private final Consumer<String> changes;
     private final Map<String, Entry> nodes = new TreeMap<>();
@@ -64,24 +79,32 @@ final class FleetView {
     /**
      * @param changes told, with a line fit for the log, whenever a node comes, goes or is forgotten
      */
-    FleetView(Clock clock, int missed, Duration expiry, Consumer<String> changes) {
+    FleetView(Clock clock, int missed, Duration expiry, int maxNodes, Consumer<String> changes) {
         this.clock = clock;
         this.missed = missed;
+        this.maxNodes = maxNodes;
         this.expiry = expiry;
         this.changes = changes;
     }
 
     // ---------------------------------------------------------------- what arrives
 
-    /** A {@code nodes/{n}/status} message. */
-    synchronized void status(String node, String status, long incarnation, String reason, Instant sent) {
+    /** A {@code nodes/{n}/status} message; returns why it was refused, or null. */
+    synchronized String status(String node, String status, long incarnation, String reason, Instant sent) {
         Instant now = clock.instant();
+        String problem = implausible(node, incarnation, DEFAULT_INTERVAL, now);
+        if (problem != null) {
+            return problem;
+        }
         Entry entry = nodes.get(node);
         if ("online".equals(status)) {
             if (entry != null && incarnation < entry.incarnation) {
-                return; // an old session's status, overtaken
+                return null; // an old session's status, overtaken
             }
             entry = entry != null ? entry : add(node, now);
+            if (entry == null) {
+                return full(node);
+            }
             entry.incarnation = incarnation;
             entry.lastHeard = now;
             entry.lastSeen = now;
@@ -90,40 +113,52 @@ final class FleetView {
             if (entry == null) {
                 Instant since = sent != null && sent.isBefore(now) ? sent : now;
                 if (since.isBefore(now.minus(expiry))) {
-                    return; // long gone: not worth remembering
+                    return null; // long gone: not worth remembering
                 }
                 entry = add(node, now);
+                if (entry == null) {
+                    return full(node);
+                }
                 entry.incarnation = incarnation;
                 entry.reason = reason == null ? "offline" : reason;
                 entry.statusSince = since;
                 entry.lastSeen = since;
                 changes.accept("node " + node + " is known, offline: " + entry.reason);
-                return;
+                return null;
             }
             if (incarnation < entry.incarnation) {
                 changes.accept("ignored the late Will of node " + node + " (incarnation " + incarnation
                         + ", the node is at " + entry.incarnation + ")");
-                return;
+                return null;
             }
             goOffline(entry, now, reason == null ? "offline" : reason);
         }
+        return null;
     }
 
-    /** A {@code nodes/{n}/heartbeat} message, already read. */
-    synchronized void heartbeat(String node, Heartbeat beat) {
+    /**
+     * A {@code nodes/{n}/heartbeat} message, already read; returns why it was refused, or null. A
+     * heartbeat of an older incarnation (late, from a session that has ended) still shows the node
+     * alive: were it ignored, one forged heartbeat naming a later incarnation would silence the node.
+     */
+    synchronized String heartbeat(String node, Heartbeat beat) {
         Instant now = clock.instant();
-        Entry entry = nodes.get(node);
-        if (entry != null && beat.incarnation() < entry.incarnation) {
-            return; // from a session that has ended
+        String problem = implausible(node, beat.incarnation(), beat.interval(), now);
+        if (problem != null) {
+            return problem;
         }
+        Entry entry = nodes.get(node);
         entry = entry != null ? entry : add(node, now);
-        entry.incarnation = beat.incarnation();
+        if (entry == null) {
+            return full(node);
+        }
+        entry.incarnation = Math.max(entry.incarnation, beat.incarnation());
         entry.capabilities = List.copyOf(beat.capabilities());
         entry.cpuPercent = beat.cpuPercent();
         entry.memoryUsedMb = beat.memoryUsedMb();
         entry.broker = beat.broker();
         entry.uptimeSeconds = beat.uptimeSeconds();
-        entry.interval = beat.interval() > 0 ? beat.interval() : DEFAULT_INTERVAL;
+        entry.interval = beat.interval();
         entry.lastHeard = now;
         entry.lastSeen = now;
         List<String> before = entry.agents;
@@ -135,9 +170,12 @@ final class FleetView {
         }
         for (String agent : entry.agents) {
             // A node's list may be older than an agent's own heartbeat from the node it moved to.
-            agentNodes.putIfAbsent(agent, node);
+            if (agentNodes.size() < MAX_AGENTS) {
+                agentNodes.putIfAbsent(agent, node);
+            }
         }
         goOnline(entry, now);
+        return null;
     }
 
     /**
@@ -149,9 +187,12 @@ final class FleetView {
         if (!active && current != null && !current.equals(node)) {
             return; // the copy a move left behind, stopping: the agent lives where it is active
         }
-        agentNodes.put(agent, node);
         Entry entry = nodes.get(node);
-        if (entry != null && !entry.agents.contains(agent)) {
+        if (entry == null || current == null && agentNodes.size() >= MAX_AGENTS) {
+            return; // an agent of a node nobody has heard of, or one agent too many: not learnt
+        }
+        agentNodes.put(agent, node);
+        if (!entry.agents.contains(agent)) {
             List<String> agents = new ArrayList<>(entry.agents);
             agents.add(agent);
             entry.agents = List.copyOf(agents);
@@ -184,6 +225,15 @@ final class FleetView {
     synchronized void restore(List<Entry> known) {
         Instant now = clock.instant();
         for (Entry entry : known) {
+            if (implausible(entry.name, entry.incarnation, entry.interval, now) != null) {
+                // written before these checks, or by hand: an incarnation from the future would make
+                // the node's own messages look old
+                entry.incarnation = Math.min(entry.incarnation, now.toEpochMilli());
+                entry.interval = Math.max(MIN_INTERVAL, Math.min(MAX_INTERVAL, entry.interval));
+            }
+            if (nodes.size() >= maxNodes || !SpawnConfig.NAME.matcher(entry.name).matches()) {
+                continue;
+            }
             entry.online = false;
             entry.reason = "not heard from since this node started";
             if (entry.statusSince == null || entry.statusSince.isAfter(now)) {
@@ -193,10 +243,42 @@ final class FleetView {
         }
     }
 
+    /** A new node's entry, making room by forgetting the node offline the longest; null when all are online. */
     private Entry add(String node, Instant now) {
+        if (nodes.size() >= maxNodes) {
+            Optional<Entry> oldest = nodes.values().stream().filter(e -> !e.online)
+                    .min(Comparator.comparing((Entry e) -> e.statusSince));
+            if (oldest.isEmpty()) {
+                return null;
+            }
+            nodes.remove(oldest.get().name);
+            agentNodes.values().removeIf(oldest.get().name::equals);
+            changes.accept("forgot node " + oldest.get().name + " (offline since " + oldest.get().statusSince
+                    + ") to make room for node " + node + ": the registry holds at most " + maxNodes + " nodes");
+        }
         Entry entry = new Entry(node, now);
         nodes.put(node, entry);
         return entry;
+    }
+
+    private String full(String node) {
+        return "node " + node + " is not taken in: the registry holds " + maxNodes + " nodes, all online (max.nodes)";
+    }
+
+    /** Why a message about {@code node} cannot be true, or null when it can. */
+    private static String implausible(String node, long incarnation, double interval, Instant now) {
+        if (!SpawnConfig.NAME.matcher(node).matches()) {
+            return "'" + node + "' is no node name";
+        }
+        if (incarnation > now.plus(MAX_AHEAD).toEpochMilli()) {
+            return "node " + node + "'s incarnation " + incarnation + " is ahead of this node's clock by over "
+                    + MAX_AHEAD.toMinutes() + " minutes";
+        }
+        if (!(interval >= MIN_INTERVAL && interval <= MAX_INTERVAL)) {
+            return "node " + node + "'s heartbeat interval " + interval + " s is outside " + MIN_INTERVAL + " to "
+                    + MAX_INTERVAL + " s";
+        }
+        return null;
     }
 
     private void goOnline(Entry entry, Instant now) {

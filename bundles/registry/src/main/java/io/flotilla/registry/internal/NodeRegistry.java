@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,6 +30,7 @@ import io.flotilla.api.Subscription;
 import io.flotilla.runtime.FleetRegistry;
 import io.flotilla.runtime.NodeDetails;
 import io.flotilla.runtime.NodeIdentity;
+import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.spi.fleet.FleetLink;
 import io.flotilla.spi.fleet.FleetTopics;
 import io.flotilla.util.AtomicFiles;
@@ -47,12 +49,15 @@ public final class NodeRegistry implements FleetRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
     private static final Duration SAVE_INTERVAL = Duration.ofSeconds(5);
+    private static final int MAX_CAPABILITIES = 256;
+    private static final int MAX_AGENTS_PER_NODE = 100_000;
 
     private final Json json = new Json();
     private final FleetView view;
     private final Path file;
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final AtomicBoolean changed = new AtomicBoolean();
+    private final RefusalLog refused = new RefusalLog(LOG, Clock.systemUTC(), Duration.ofMinutes(1));
     private volatile long lastSave;
     private final ScheduledExecutorService timer;
     private final List<Subscription> subscriptions = new ArrayList<>();
@@ -61,7 +66,7 @@ public final class NodeRegistry implements FleetRegistry {
     public NodeRegistry(RegistryConfig config, @Reference FleetLink fleet, @Reference NodeIdentity node) {
         this.file = node.dataDirectory().resolve("registry").resolve("nodes.json");
         this.view = new FleetView(Clock.systemUTC(), Math.max(1, config.missed_heartbeats()),
-                Duration.ofMillis(Math.round(config.node_expiry() * 1000)), change -> {
+                Duration.ofMillis(Math.round(config.node_expiry() * 1000)), Math.max(1, config.max_nodes()), change -> {
                     LOG.info("Fleet: {}", change);
                     dirty.set(true);
                 });
@@ -106,8 +111,8 @@ public final class NodeRegistry implements FleetRegistry {
         if (node == null || status == null) {
             return;
         }
-        view.status(node, String.valueOf(status.get("status")), number(status.get("incarnation")),
-                status.get("reason") instanceof String reason ? reason : null, instant(status.get("timestamp")));
+        refused.note(view.status(node, String.valueOf(status.get("status")), number(status.get("incarnation")),
+                status.get("reason") instanceof String reason ? reason : null, instant(status.get("timestamp"))));
     }
 
     private void onHeartbeat(FleetTopics topics, String topic, byte[] payload) {
@@ -116,16 +121,27 @@ public final class NodeRegistry implements FleetRegistry {
         if (node == null || beat == null) {
             return;
         }
-        view.heartbeat(node, new FleetView.Heartbeat(number(beat.get("incarnation")), texts(beat.get("capabilities")),
-                decimal(beat.get("cpu_pct"), -1), number(beat.get("mem_used_mb")), texts(beat.get("agents")),
+        List<String> capabilities = texts(beat.get("capabilities"), MAX_CAPABILITIES, NodeRegistry::capability);
+        List<String> agents = texts(beat.get("agents"), MAX_AGENTS_PER_NODE, name -> SpawnConfig.NAME.matcher(name).matches());
+        if (capabilities == null || agents == null) {
+            refused.note("node " + node + "'s heartbeat lists over " + MAX_CAPABILITIES + " capabilities or over "
+                    + MAX_AGENTS_PER_NODE + " agents, or one that is not a capability or agent name");
+            return;
+        }
+        String problem = view.heartbeat(node, new FleetView.Heartbeat(number(beat.get("incarnation")), capabilities,
+                decimal(beat.get("cpu_pct"), -1), number(beat.get("mem_used_mb")), agents,
                 beat.get("broker") instanceof String broker ? broker : null, decimal(beat.get("uptime_s"), 0),
                 decimal(beat.get("heartbeat_interval"), FleetView.DEFAULT_INTERVAL)));
-        dirty.set(true);
+        refused.note(problem);
+        if (problem == null) {
+            dirty.set(true);
+        }
     }
 
     private void onAgentHeartbeat(byte[] payload) {
         Map<String, Object> beat = read(payload, "an agent heartbeat");
-        if (beat != null && beat.get("name") instanceof String agent && beat.get("node") instanceof String node) {
+        if (beat != null && beat.get("name") instanceof String agent && beat.get("node") instanceof String node
+                && SpawnConfig.NAME.matcher(agent).matches()) {
             Object state = beat.get("state");
             view.agentSeen(agent, node, !"stopped".equals(state) && !"failed".equals(state));
         }
@@ -157,6 +173,20 @@ public final class NodeRegistry implements FleetRegistry {
             items.forEach(item -> out.add(String.valueOf(item)));
         }
         return out;
+    }
+
+    /** What a heartbeat lists, or null when there are over {@code max} or one is not {@code valid}. */
+    private static List<String> texts(Object value, int max, Predicate<String> valid) {
+        if (value instanceof Collection<?> items && items.size() > max) {
+            return null;
+        }
+        List<String> names = texts(value);
+        return names.stream().allMatch(valid) ? names : null;
+    }
+
+    /** A capability: {@code gpu}, {@code cpus=4}; short text without control characters. */
+    private static boolean capability(String text) {
+        return !text.isEmpty() && text.length() <= 128 && text.chars().noneMatch(Character::isISOControl);
     }
 
     private static Instant instant(Object seconds) {

@@ -17,4 +17,8 @@ public @interface RegistryConfig {
 
     @AttributeDefinition(description = "Seconds between checks for missed heartbeats and expired nodes")
     double check_interval() default 0.5;
+
+    @AttributeDefinition(description = "Most nodes the registry holds; a new node takes the place of the one offline "
+            + "the longest, and is refused when all are online")
+    int max_nodes() default 4096;
 }

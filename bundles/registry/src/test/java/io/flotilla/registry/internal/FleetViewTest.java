@@ -46,7 +46,7 @@ class FleetViewTest {
 
     private final TestClock clock = new TestClock();
     private final List<String> changes = new ArrayList<>();
-    private final FleetView view = new FleetView(clock, 3, Duration.ofHours(24), changes::add);
+    private final FleetView view = new FleetView(clock, 3, Duration.ofHours(24), 5, changes::add);
 
     private static FleetView.Heartbeat beat(long incarnation, double cpu, List<String> capabilities, String... agents) {
         return new FleetView.Heartbeat(incarnation, capabilities, cpu, 512, List.of(agents), "tcp://b:1883", 60, 10);
@@ -101,11 +101,54 @@ class FleetViewTest {
     }
 
     @Test
-    void anOldSessionsHeartbeatCannotReviveANode() {
-        view.status("rpi", "online", 6, null, clock.now);
-        view.status("rpi", "offline", 6, "stopped", clock.now);
-        view.heartbeat("rpi", beat(5, 1, List.of()));
-        assertFalse(online("rpi"));
+    void aForgedLaterIncarnationCannotSilenceANode() {
+        long real = clock.now.toEpochMilli();
+        long forged = clock.now.plus(Duration.ofMinutes(9)).toEpochMilli();
+        view.status("rpi", "online", real, null, clock.now);
+        view.heartbeat("rpi", beat(forged, 1, List.of()));
+        view.status("rpi", "offline", forged, "stopped", clock.now);
+        assertFalse(online("rpi"), "a status is believed until the node speaks again");
+
+        view.heartbeat("rpi", beat(real, 1, List.of()));
+        assertTrue(online("rpi"), "its own next heartbeat shows it alive, whatever incarnation the forgery named");
+    }
+
+    @Test
+    void implausibleMessagesAreRefusedAndChangeNothing() {
+        assertTrue(view.heartbeat("alpha", beat(Long.MAX_VALUE, 1, List.of())).contains("ahead of this node's clock"));
+        assertTrue(view.status("alpha", "offline", Long.MAX_VALUE, "stopped", clock.now).contains("ahead"));
+        FleetView.Heartbeat dayLong = new FleetView.Heartbeat(1, List.of(), 1, 512, List.of(), "b", 60, 86_400);
+        assertTrue(view.heartbeat("alpha", dayLong).contains("heartbeat interval 86400.0 s is outside"));
+        assertTrue(view.heartbeat("../etc", beat(1, 1, List.of())).contains("no node name"));
+
+        assertTrue(view.nodes().isEmpty(), "nothing was learnt from them");
+    }
+
+    @Test
+    void theViewHoldsAtMostItsLimitOfNodesAndNeverDropsAnOnlineOne() {
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(null, view.heartbeat("n" + i, beat(1, 1, List.of())));
+        }
+        assertTrue(view.heartbeat("n6", beat(1, 1, List.of())).contains("all online"));
+        assertEquals(5, view.nodes().size());
+
+        view.status("n2", "offline", 1, "stopped", clock.now);
+        clock.advance(1);
+        view.status("n4", "offline", 1, "stopped", clock.now);
+        assertEquals(null, view.heartbeat("n6", beat(1, 1, List.of())));
+
+        assertEquals(List.of("n1", "n3", "n4", "n5", "n6"), view.nodes().stream().map(NodeInfo::name).toList(),
+                "n2, offline the longest, made room");
+    }
+
+    @Test
+    void aRestoredIncarnationFromTheFutureIsBroughtBackToNow() {
+        FleetView.Entry poisoned = new FleetView.Entry("alpha", clock.now.minusSeconds(60));
+        poisoned.incarnation = Long.MAX_VALUE;
+        view.restore(List.of(poisoned));
+
+        view.status("alpha", "online", clock.now.toEpochMilli(), null, clock.now);
+        assertTrue(online("alpha"), "the real alpha, connecting now, is not taken for an old session");
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.flotilla.runtime.InvalidCommandException;
 import io.flotilla.runtime.InvalidSpawnConfigException;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.util.Json;
+import io.flotilla.util.MqttTopics;
 
 /**
  * The node's one admission path: whatever a command is and wherever it came from, its document is
@@ -26,19 +27,27 @@ public final class CommandGate {
     private static final String SPAWN = "spawn";
     /** A file of {@code deploy/}: a spawn document as well. */
     private static final String DECLARE = "declare";
+    private static final int MAX_REQUEST_ID = 256;
 
     private final String node;
     private final SecurityPolicy policy;
+    private final CodeLocations locations;
     private final Json json;
 
     public CommandGate(String node, SecurityPolicy policy, Json json) {
         this.node = node;
         this.policy = policy;
+        this.locations = policy.locations();
         this.json = json;
     }
 
     public SecurityPolicy policy() {
         return policy;
+    }
+
+    /** Where the node may take code from: the installer checks every location with it too. */
+    public CodeLocations locations() {
+        return locations;
     }
 
     public String node() {
@@ -69,10 +78,42 @@ public final class CommandGate {
         }
         Object requestId = body.remove("request_id");
         Object replyTo = body.remove("reply_to");
-        String id = requestId != null ? String.valueOf(requestId) : origin.requestId();
-        CommandEnvelope envelope = new CommandEnvelope(id,
-                replyTo instanceof String text && !text.isBlank() ? text : null, CommandEnvelope.Handling.RAN);
+        String id = requestId(requestId);
+        String replyProblem = replyProblem(replyTo);
+        CommandEnvelope envelope = new CommandEnvelope(id != null ? id : origin.requestId(),
+                replyProblem == null && replyTo instanceof String text && !text.isBlank() ? text : null,
+                CommandEnvelope.Handling.RAN);
+        if (requestId != null && id == null) {
+            throw new InvalidEnvelopeException("request_id", "must be text or a whole number of at most "
+                    + MAX_REQUEST_ID + " characters", envelope);
+        }
+        if (replyProblem != null) {
+            throw new InvalidEnvelopeException("reply_to", replyProblem, envelope);
+        }
         return new Admission(kind, body, envelope, origin);
+    }
+
+    /** A request id as text: the sender's text, or a whole number; null for anything else. */
+    private static String requestId(Object value) {
+        String id = null;
+        if (value instanceof String text) {
+            id = text;
+        } else if (value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger) {
+            id = value.toString();
+        }
+        return id != null && !id.isEmpty() && id.length() <= MAX_REQUEST_ID ? id : null;
+    }
+
+    /** Why a result may not go to {@code replyTo}; null when it may, or when there is none. */
+    private static String replyProblem(Object replyTo) {
+        if (replyTo == null || replyTo instanceof String text && text.isBlank()) {
+            return null;
+        }
+        if (!(replyTo instanceof String topic)) {
+            return "must be a topic";
+        }
+        String problem = MqttTopics.replyProblem(topic);
+        return problem == null ? null : "'" + MqttTopics.printable(topic) + "' " + problem;
     }
 
     /**
@@ -92,16 +133,23 @@ public final class CommandGate {
         return SpawnConfig.fromMap(parse(SPAWN, document, policy.spawnMaxBytes()));
     }
 
-    /** A spawn document's fields, and that it is meant for this node. */
+    /** A spawn document's fields, and that this node may run it. */
     public SpawnConfig spawnConfig(Map<String, ?> document) {
-        return forThisNode(SpawnConfig.fromMap(document));
+        return admitSpawn(SpawnConfig.fromMap(document));
     }
 
-    /** Refuses a config that names another node. */
-    public SpawnConfig forThisNode(SpawnConfig config) {
+    /**
+     * Refuses a config this node may not run: one that names another node, or code from where the
+     * node takes none.
+     */
+    public SpawnConfig admitSpawn(SpawnConfig config) {
         config.node().filter(named -> !named.equals(node)).ifPresent(named -> {
             throw new InvalidSpawnConfigException("node", "names node " + named + ", but this is node " + node);
         });
+        for (String location : config.install()) {
+            locations.checkSpawn("install", location);
+        }
+        config.bundle().ifPresent(location -> locations.checkSpawn("bundle", location));
         return config;
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -45,6 +46,7 @@ public final class CommandIntake implements Commands, AutoCloseable {
 
     private final CommandGate gate;
     private final CoreCommands core;
+    private final AtomicLong waitingBytes = new AtomicLong();
     private final CommandHandlers handlers;
     private final RecentRequests recent = new RecentRequests(REMEMBERED_REQUESTS);
     private final Executor thread;
@@ -112,13 +114,30 @@ public final class CommandIntake implements Commands, AutoCloseable {
         }
     }
 
+    /**
+     * Documents wait for the intake's thread as they came, unread: at most this many bytes of them,
+     * so that a flood of large commands cannot fill the node's memory before any is refused.
+     */
+    static final long MAX_WAITING_BYTES = 32L * 1024 * 1024;
+
     @Override
     public void submit(String kind, byte[] document, CommandOrigin origin, Consumer<CommandResult> onResult) {
-        run(kind, origin, onResult, () -> {
+        if (waitingBytes.addAndGet(document.length) > MAX_WAITING_BYTES) {
+            waitingBytes.addAndGet(-document.length);
+            LOG.warn("{} command from {} refused: {} bytes of commands already wait", kind, describe(origin), MAX_WAITING_BYTES);
+            deliver(onResult, new CommandResult(gate.node(), false, "node " + gate.node() + " is busy: over "
+                    + MAX_WAITING_BYTES + " bytes of commands wait to be read; send it again later", Map.of()));
+            return;
+        }
+        boolean queued = run(kind, origin, onResult, () -> {
+            waitingBytes.addAndGet(-document.length);
             CommandHandler handler = handlers.active(kind);
             OptionalInt limit = handler == null ? OptionalInt.empty() : handler.maxDocumentBytes(kind);
             return gate.read(kind, document, gate.limitFor(kind, limit), origin);
         });
+        if (!queued) {
+            waitingBytes.addAndGet(-document.length);
+        }
     }
 
     @Override
@@ -126,11 +145,14 @@ public final class CommandIntake implements Commands, AutoCloseable {
         run(kind, origin, onResult, () -> gate.admit(kind, document, origin));
     }
 
-    private void run(String kind, CommandOrigin origin, Consumer<CommandResult> onResult, Supplier<Admission> admission) {
+    /** Queues a command for the intake's thread; false, with the result given, when the node is stopping. */
+    private boolean run(String kind, CommandOrigin origin, Consumer<CommandResult> onResult, Supplier<Admission> admission) {
         if (!execute(() -> admitAndHandle(kind, origin, onResult, admission))) {
             deliver(onResult, new CommandResult(gate.node(), false, "node " + gate.node() + " is stopping", Map.of(),
                     CommandEnvelope.NONE.handled(CommandEnvelope.Handling.NOT_RUN)));
+            return false;
         }
+        return true;
     }
 
     private boolean execute(Runnable task) {
@@ -158,7 +180,8 @@ public final class CommandIntake implements Commands, AutoCloseable {
             dispatch(admitted, onResult);
         } catch (InvalidCommandException e) {
             LOG.warn("{} command from {} refused: {}", kind, describe(origin), e.getMessage());
-            deliver(onResult, new CommandResult(gate.node(), false, e.getMessage(), Map.of("field", e.field()), envelope));
+            CommandEnvelope answerWith = e instanceof InvalidEnvelopeException refused ? refused.usable() : envelope;
+            deliver(onResult, new CommandResult(gate.node(), false, e.getMessage(), Map.of("field", e.field()), answerWith));
         } catch (RuntimeException e) {
             LOG.warn("{} command from {} failed", kind, describe(origin), e);
             deliver(onResult, new CommandResult(gate.node(), false, message(e), Map.of(), envelope));
@@ -195,7 +218,7 @@ public final class CommandIntake implements Commands, AutoCloseable {
                 waitForHandler(admitted, onResult);
                 return;
             }
-            result = handler.handle(kind, admitted.body(), admitted.origin());
+            result = handler.handle(kind, admitted.body(), admitted.envelope(), admitted.origin());
         }
         Runnable then = afterwards;
         result.whenComplete((done, failure) -> {

@@ -66,7 +66,7 @@ final class CoreCommands {
             case "spawn" -> Handled.of(spawn(body));
             case "stop" -> Handled.of(stop(body));
             case "restart" -> Handled.of(restart(body));
-            case "stop_all" -> stopAll();
+            case "stop_all" -> stopAll(body, origin);
             case "list" -> Handled.of(done(true, list(), null));
             case "ping" -> Handled.of(done(true, Map.of("pong", true), null));
             case "desired_state" -> Handled.of(desiredState(body));
@@ -116,8 +116,19 @@ final class CoreCommands {
         return done(true, Map.of("agent", name), null);
     }
 
-    /** Stops every agent; the node shuts down once the result is out. */
-    private Handled stopAll() {
+    /**
+     * Stops every agent; the node shuts down once the result is out. Only on an explicit
+     * {@code "confirm": true}, and never from a retained message: a retained stop_all would stop the
+     * node again at every start.
+     */
+    private Handled stopAll(Map<String, Object> body, CommandOrigin origin) {
+        if (origin.retained()) {
+            throw new InvalidCommandException("document", "is a retained stop_all, which a node never takes: "
+                    + "publish it without the retain flag");
+        }
+        if (!Boolean.TRUE.equals(body.get("confirm"))) {
+            throw new InvalidCommandException("confirm", "must be true: stop_all stops every agent, then the node");
+        }
         List<String> stopped = new ArrayList<>();
         List<Map<String, Object>> refused = new ArrayList<>();
         for (AgentInfo agent : agents.list()) {
@@ -153,9 +164,10 @@ final class CoreCommands {
     }
 
     /**
-     * {@code {"agents": [config...]}}: what the retained desired state declares. An entry that is not
-     * a valid spawn config for this node is refused on its own (in the result's {@code refused}); the
-     * others are declared.
+     * {@code {"agents": [config...]}}: what the retained desired state declares. The document is taken
+     * whole or not at all: an entry that is not a valid spawn config for this node refuses the whole
+     * document (each refused entry named in {@code refused}), and nothing that runs is touched. A
+     * partial reconcile would stop the agents of the refused entries, which the sender meant to keep.
      */
     private CompletionStage<CommandResult> desiredState(Map<String, Object> body) {
         Object listed = body.get("agents");
@@ -178,11 +190,15 @@ final class CoreCommands {
                 refused.add(Map.of("field", blamed, "error", e.getMessage()));
             }
         }
+        if (!refused.isEmpty()) {
+            LOG.warn("Desired state refused, nothing changed: {} of {} entries are invalid", refused.size(), entries.size());
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("refused", refused);
+            return done(false, fields, "desired state refused: " + refused.size() + " of " + entries.size()
+                    + " entries are invalid (see refused); nothing was changed");
+        }
         Map<String, Object> fields = new LinkedHashMap<>(declarations.declare(DeclarationSource.desiredState(), wanted));
         LOG.info("Desired state reconciled: {}", fields);
-        if (!refused.isEmpty()) {
-            fields.put("refused", refused);
-        }
         return done(true, fields, null);
     }
 

@@ -44,12 +44,12 @@ public final class AgentManagerComponent implements AgentManager, AgentHandoff {
 
     @Override
     public SpawnResult spawn(SpawnConfig config) {
-        return system.spawn(gate.forThisNode(config));
+        return system.spawn(gate.admitSpawn(config));
     }
 
     @Override
     public SpawnResult spawnDeclared(SpawnConfig config) {
-        return system.spawnDeclared(gate.forThisNode(config));
+        return system.spawnDeclared(gate.admitSpawn(config));
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
     public CommandGateComponent(SecurityConfig config, @Reference NodeIdentity node) {
         Json json = new Json();
         this.gate = new CommandGate(node.name(), new SecurityPolicy(config.spawn_max_bytes(), config.command_max_bytes(),
-                Settings.list(config.bundle_locations()), config.bundle_max_bytes()), json);
+                Settings.list(config.bundle_locations()), Settings.list(config.features()), config.bundle_max_bytes()), json);
         this.reader = new JsonSpawnConfigReader(gate, json);
     }
 

@@ -24,7 +24,7 @@ public @interface NodeConfig {
             + "(bin/flotilla --capabilities)")
     String[] extra_capabilities() default {};
 
-    @AttributeDefinition(description = "Seconds between heartbeats, which the node advertises in each")
+    @AttributeDefinition(description = "Seconds between heartbeats, which the node advertises in each: 1 to 600")
     double heartbeat_interval() default 10;
 
     @AttributeDefinition(description = "Where agent records and state live; empty means ${karaf.data}/flotilla")

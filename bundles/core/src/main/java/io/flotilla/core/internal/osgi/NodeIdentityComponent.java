@@ -47,7 +47,9 @@ public final class NodeIdentityComponent implements NodeIdentity {
         this.dataDirectory = dataDirectory;
         this.name = chooseName(config.node_name());
         this.facts = detectFacts();
-        this.heartbeatInterval = Settings.seconds(config.heartbeat_interval() > 0 ? config.heartbeat_interval() : 10);
+        // Within what other nodes' registries believe of a heartbeat: 1 s to 10 min.
+        this.heartbeatInterval = Settings.seconds(config.heartbeat_interval() > 0
+                ? Math.max(1, Math.min(600, config.heartbeat_interval())) : 10);
         List<String> all = new ArrayList<>(Settings.list(config.capabilities()));
         for (String capability : Settings.list(config.extra_capabilities())) {
             if (!all.contains(capability)) {

@@ -10,8 +10,12 @@ public @interface SecurityConfig {
 
     String PID = "io.flotilla.security";
 
-    @AttributeDefinition(description = "Location prefixes a spawn may install from, comma-separated, e.g. mvn:io.flotilla/ or file:/opt/agents/")
-    String[] bundle_locations() default {"mvn:", "file:", "feature:"};
+    @AttributeDefinition(description = "Where code may come from, comma-separated: mvn: prefixes (mvn: for the node's "
+            + "repositories, mvn:com.example/ for some groups) and file: directories (file:/opt/agents/)")
+    String[] bundle_locations() default {"mvn:io.flotilla/"};
+
+    @AttributeDefinition(description = "Features a spawn may install (feature:name), comma-separated; none by default")
+    String[] features() default {};
 
     @AttributeDefinition(description = "Largest spawn document accepted, in bytes")
     int spawn_max_bytes() default 64 * 1024;

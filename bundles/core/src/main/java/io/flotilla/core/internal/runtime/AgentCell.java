@@ -88,6 +88,16 @@ final class AgentCell implements Mailbox.Owner {
         return done;
     }
 
+    /** Brings back an agent that had failed for good before the node restarted: failed, with why. */
+    void restoreFailed(String reason) {
+        signal(() -> {
+            run.next();
+            status.rememberError(reason);
+            status.setState(AgentState.FAILED, reason);
+            settle();
+        });
+    }
+
     /** An operator restart: a fresh restart budget and a new run, whatever the state. */
     void restartNow() {
         signal(() -> {
@@ -228,7 +238,9 @@ final class AgentCell implements Mailbox.Owner {
         status.setState(AgentState.STARTING, "");
         if (persisted == null) {
             try {
-                persisted = env.states().open(name, message -> status.recordError("state", Severity.ERROR, message));
+                persisted = env.states().open(name, message -> status.recordError("state", Severity.ERROR, message),
+                        new PersistedState.WriteTrouble(problem -> status.recordError("state", Severity.ERROR, problem),
+                                message -> status.recordLog(Severity.INFO, message)));
             } catch (RuntimeException e) {
                 supervisor.giveUp("state", "cannot open persisted state: " + Failures.describe(e));
                 return;

@@ -67,23 +67,8 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
 
     /** Brings back the agents spawned before the node last stopped, then starts autostart types. */
     public void restore() {
-        List<AgentRecord> records = env.records().loadAll(problem -> LOG.error("{}", problem));
-        for (AgentRecord record : records) {
-            synchronized (locks.of(record.name())) {
-                if (cells.containsKey(record.name())) {
-                    continue;
-                }
-                AgentCell cell = new AgentCell(this, env, record.config(), record.actorId(), record.epoch());
-                cells.put(record.name(), cell);
-                if (record.running()) {
-                    cell.start(AgentCell.StartMode.RESTORE);
-                } else {
-                    cell.stop(null);
-                }
-            }
-        }
-        LOG.info("Node {}: restored {} agents ({} to run)", env.nodeName(), records.size(),
-                records.stream().filter(AgentRecord::running).count());
+        new Restoration(env, cells, locks, record -> new AgentCell(this, env, record.config(), record.actorId(),
+                record.epoch())).run();
         types.restored();
     }
 
@@ -246,6 +231,10 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
 
     /** Stops an agent and forgets it once stopped, without waiting; fails when there is no such agent. */
     public CompletionStage<Void> removeAsync(String name, boolean deleteState) {
+        return removeAsync(name, deleteState ? StateFate.DELETE : StateFate.KEEP);
+    }
+
+    CompletionStage<Void> removeAsync(String name, StateFate state) {
         AgentCell cell = cells.get(name);
         if (cell == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("no agent named " + name));
@@ -254,8 +243,11 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
             synchronized (locks.of(name)) {
                 if (cells.remove(name, cell)) {
                     env.records().delete(name);
-                    if (deleteState) {
-                        env.states().delete(name);
+                    switch (state) {
+                        case DELETE -> env.states().delete(name);
+                        case SET_ASIDE -> env.states().setAside(name, "discarded").ifPresent(aside ->
+                                LOG.warn("Agent {}'s state is kept in {}", name, aside));
+                        case KEEP -> { }
                     }
                     emit(cell, AgentEvent.Kind.REMOVED, null, Severity.INFO, null);
                 }
@@ -365,6 +357,18 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
     @Override
     public boolean discardStale(String name, long newerEpoch) {
         return handoffs.discardStale(name, newerEpoch);
+    }
+
+    /**
+     * {@code cell} failed for good: it stays failed, with {@code reason}, when the node restarts,
+     * rather than being started again, installs and all.
+     */
+    void failedForGood(AgentCell cell, String reason) {
+        synchronized (locks.of(cell.name())) {
+            if (cells.get(cell.name()) == cell) { // else replaced or removed meanwhile
+                Restoration.recordFailure(env, cell, reason);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- events

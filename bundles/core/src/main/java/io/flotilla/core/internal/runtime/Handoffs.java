@@ -31,6 +31,7 @@ import io.flotilla.spi.handoff.PendingMessage;
 final class Handoffs {
 
     private static final Logger LOG = LoggerFactory.getLogger(Handoffs.class);
+    private static final String DEPARTED = "departed";
 
     private final AgentSystem system;
     private final RuntimeEnvironment env;
@@ -100,9 +101,11 @@ final class Handoffs {
     }
 
     /**
-     * Replaces the agent's record with its departure and deletes its state, which the target now holds.
-     * The target has confirmed, so a file that cannot be written is reported, never thrown: the move
-     * has happened, and failing here would roll back a move that cannot be undone.
+     * Replaces the agent's record with its departure and sets its state aside ({@code departed}): the
+     * target holds it now, but a confirmation, and any heartbeat that would say the agent runs there,
+     * can be forged, so the latest state it had here is kept, one copy per agent. The target has
+     * confirmed, so a file that cannot be written is reported, never thrown: the move has happened,
+     * and failing here would roll back a move that cannot be undone.
      */
     private void recordDeparture(AgentCell cell, String newNode) {
         String name = cell.name();
@@ -119,7 +122,8 @@ final class Handoffs {
             }
         }
         try {
-            env.states().delete(name);
+            env.states().deleteAside(name, DEPARTED); // an earlier departure's: the latest is what counts
+            env.states().setAside(name, DEPARTED);
         } catch (UncheckedIOException e) {
             LOG.warn("Agent {}'s state stays behind on this node: {}", name, e.getCause().getMessage());
         }
@@ -184,9 +188,9 @@ final class Handoffs {
                 return false;
             }
         }
-        LOG.warn("Agent {} runs elsewhere at epoch {}, newer than this node's copy (epoch {}): discarding this copy",
-                name, newerEpoch, cell.epoch());
-        system.removeAsync(name, true).whenComplete((done, failure) -> discarding.remove(cell));
+        LOG.warn("Agent {} runs elsewhere at epoch {}, newer than this node's copy (epoch {}): discarding this copy, "
+                + "its state set aside", name, newerEpoch, cell.epoch());
+        system.removeAsync(name, StateFate.SET_ASIDE).whenComplete((done, failure) -> discarding.remove(cell));
         return true;
     }
 }

@@ -77,6 +77,7 @@ final class Supervisor {
         cell.status().setState(end, reason);
         if (errorPhase != null) {
             cell.emit(AgentEvent.Kind.ERROR, errorPhase, Severity.FATAL, reason);
+            cell.system().failedForGood(cell, reason);
         }
         cell.settle();
     }

@@ -41,6 +41,9 @@ public final class AgentRecordStore {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("actor_id", record.actorId());
         document.put("running", record.running());
+        if (record.failure() != null) {
+            document.put("failed", record.failure());
+        }
         if (record.epoch() > 0) {
             document.put("epoch", record.epoch());
         }
@@ -128,7 +131,17 @@ public final class AgentRecordStore {
         if (!(epoch instanceof Number number) || number.longValue() < 0) {
             throw new IOException("'epoch' is not a count");
         }
-        return new AgentRecord(id, spawnConfig, shouldRun, number.longValue());
+        Object failed = document.get("failed");
+        return new AgentRecord(id, spawnConfig, shouldRun, number.longValue(), failed instanceof String why ? why : null);
+    }
+
+    /** Deletes what a killed write left behind: run before the node reads its agents. */
+    public int removeLeftovers() {
+        try {
+            return AtomicFiles.removeLeftovers(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not clean " + directory + ": " + AtomicFiles.reason(e), e);
+        }
     }
 
     private Path file(String name) {
@@ -145,7 +158,7 @@ public final class AgentRecordStore {
         try {
             AtomicFiles.write(file(name), json.toPrettyBytes(document));
         } catch (IOException e) {
-            throw new UncheckedIOException(failure, e);
+            throw new UncheckedIOException(failure + ": " + AtomicFiles.reason(e), e);
         }
     }
 }

@@ -27,7 +27,7 @@ class CommandGateTest {
     private final Sandbox sandbox = Sandbox.create();
     private final Json json = new Json();
     private final CommandGate gate = new CommandGate(Sandbox.NODE,
-            new SecurityPolicy(1024, 2048, List.of("mvn:"), 1024 * 1024), json);
+            new SecurityPolicy(1024, 2048, List.of("mvn:"), List.of(), 1024 * 1024), json);
     private final CommandIntake intake = new CommandIntake(gate, sandbox.system(),
             new Declarations(sandbox.system(), sandbox.directory().resolve("declarations.json"), json), () -> { },
             Runnable::run);

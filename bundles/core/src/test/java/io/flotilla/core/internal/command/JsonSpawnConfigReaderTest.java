@@ -17,7 +17,7 @@ class JsonSpawnConfigReaderTest {
     private final JsonSpawnConfigReader reader = readerWithLimit(1024);
 
     private static JsonSpawnConfigReader readerWithLimit(int spawnMaxBytes) {
-        SecurityPolicy policy = new SecurityPolicy(spawnMaxBytes, 256 * 1024, List.of("mvn:"), 1024 * 1024);
+        SecurityPolicy policy = new SecurityPolicy(spawnMaxBytes, 256 * 1024, List.of("mvn:"), List.of(), 1024 * 1024);
         return new JsonSpawnConfigReader(new CommandGate("node", policy, new Json()), new Json());
     }
 

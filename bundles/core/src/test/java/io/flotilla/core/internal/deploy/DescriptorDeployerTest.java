@@ -46,7 +46,7 @@ class DescriptorDeployerTest {
     private DescriptorDeployer startDeployer() {
         Json json = new Json();
         Declarations declarations = new Declarations(node.system(), node.directory().resolve("declarations.json"), json);
-        CommandGate gate = new CommandGate(Sandbox.NODE, new SecurityPolicy(64 * 1024, 256 * 1024, List.of("mvn:"),
+        CommandGate gate = new CommandGate(Sandbox.NODE, new SecurityPolicy(64 * 1024, 256 * 1024, List.of("mvn:"), List.of(),
                 1024 * 1024), json);
         CommandIntake intake = new CommandIntake(gate, node.system(), declarations, () -> { }, Runnable::run);
         return new DescriptorDeployer(intake, new Runtime(node.system(), declarations));

@@ -28,18 +28,11 @@ class NodeRestartTest {
     Path data;
 
 
-    private static Script counting(Sandbox sandbox) {
-        return sandbox.script().onProcess((ctx, call) -> {
-            long count = ctx.recall("count", Long.class).orElse(0L);
-            ctx.persist("count", count + 1);
-        });
-    }
-
     @Test
     void agentsAndTheirStateComeBackAfterARestart() {
         String actorId;
         try (Sandbox before = Sandbox.over(data)) {
-            before.addType("counter", counting(before));
+            before.addType("counter", before.counting());
             before.spawn(agent("c", "counter", "poll_interval", 1));
             before.advanceSeconds(4);
             actorId = before.agent("c").actorId();
@@ -48,7 +41,7 @@ class NodeRestartTest {
 
         try (Sandbox after = Sandbox.over(data)) {
             assertEquals(AgentState.STARTING, after.state("c"), "restored, waiting for its type");
-            Script script = counting(after);
+            Script script = after.counting();
             after.addType("counter", script);
             assertEquals(AgentState.RUNNING, after.state("c"));
             assertEquals(actorId, after.agent("c").actorId(), "same actor id");
@@ -114,7 +107,7 @@ class NodeRestartTest {
     @Test
     void removingWithDeleteForgetsTheAgentAndItsState() {
         try (Sandbox sandbox = Sandbox.over(data)) {
-            sandbox.addType("counter", counting(sandbox));
+            sandbox.addType("counter", sandbox.counting());
             sandbox.spawn(agent("c", "counter"));
             assertTrue(Files.exists(data.resolve("state/c.json")));
 
@@ -134,7 +127,7 @@ class NodeRestartTest {
         Files.createDirectories(data.resolve("state"));
         Files.writeString(data.resolve("state/c.json"), "{\"count\": 4");
         try (Sandbox sandbox = Sandbox.over(data)) {
-            sandbox.addType("counter", counting(sandbox));
+            sandbox.addType("counter", sandbox.counting());
             sandbox.spawn(agent("c", "counter", "poll_interval", 0));
 
             assertEquals(AgentState.RUNNING, sandbox.state("c"), "it starts with empty state");
@@ -170,12 +163,31 @@ class NodeRestartTest {
     @Test
     void stateWritesLeaveNoTemporaryFilesBehind() throws IOException {
         try (Sandbox sandbox = Sandbox.over(data)) {
-            sandbox.addType("counter", counting(sandbox));
+            sandbox.addType("counter", sandbox.counting());
             sandbox.spawn(agent("c", "counter", "poll_interval", 0.1));
             sandbox.advanceSeconds(2);
         }
         try (Stream<Path> files = Files.list(data.resolve("state"))) {
             assertEquals(List.of("c.json"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void anAgentThatFailedForGoodStaysFailedWithItsErrorWhenTheNodeRestarts() {
+        try (Sandbox before = Sandbox.over(data)) {
+            before.spawn(agent("ghost", "no-such-type"));
+            assertEquals(AgentState.FAILED, before.state("ghost"));
+        }
+        try (Sandbox after = Sandbox.over(data)) {
+            after.addType("no-such-type", after.script());
+            after.advanceSeconds(600);
+
+            assertEquals(AgentState.FAILED, after.state("ghost"), "not started again, its type notwithstanding");
+            String error = after.system().info("ghost").orElseThrow().lastError();
+            assertTrue(error.contains("no installed bundle provides agent type 'no-such-type'"), error);
+            after.system().restart("ghost");
+            after.time().runReady();
+            assertEquals(AgentState.RUNNING, after.state("ghost"), "an operator's restart brings it back");
         }
     }
 }
