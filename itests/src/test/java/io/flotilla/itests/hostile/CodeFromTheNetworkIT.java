@@ -165,7 +165,7 @@ public class CodeFromTheNetworkIT {
     @Test
     public void shippedCodeFromAStrangerIsNeverInstalledEvenWhereCodeIsAccepted() throws Exception {
         byte[] bytes = Fixtures.markerBundle(work.resolve("shipped.jar"), "evil.shipped", marker("shipped"), "shipped");
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String sha256 = sha256(work.resolve("shipped.jar"));
         Map<String, Object> offer = new LinkedHashMap<>();
         offer.put("name", "shipped");
         offer.put("epoch", 1);
@@ -211,20 +211,27 @@ public class CodeFromTheNetworkIT {
 
     @Test
     public void refusalsRevealNothingAboutTheNodesFiles() throws Exception {
-        Path secret = Files.writeString(work.resolve("secret.jar"), "not for strangers");
-        String secretHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(secret)));
         String pin = "0".repeat(64);
+        Path inside = Files.writeString(fleet.home("alpha").resolve("agents").resolve("private.jar"), "not for strangers");
+        Path outside = Files.writeString(work.resolve("secret.jar"), "not for strangers either");
 
-        Map<String, Object> existing = stranger.spawn("alpha", Map.of("name", "oracle", "type", "x", "bundle",
-                "file:" + secret, "sha256", pin));
-        Map<String, Object> missing = stranger.spawn("alpha", Map.of("name", "oracle", "type", "x", "bundle",
+        Map<String, Object> pinned = stranger.spawn("alpha", Map.of("name", "oracle-1", "type", "x", "bundle",
+                "file:" + inside, "sha256", pin));
+        assertFalse("the error gives the file's hash away: " + pinned, pinned.toString().contains(sha256(inside)));
+
+        Map<String, Object> existing = stranger.spawn("alpha", Map.of("name", "oracle-2", "type", "x", "bundle",
+                "file:" + outside, "sha256", pin));
+        Map<String, Object> missing = stranger.spawn("alpha", Map.of("name", "oracle-3", "type", "x", "bundle",
                 "file:" + work.resolve("missing.jar"), "sha256", pin));
+        String one = String.valueOf(existing.get("error")).replace(outside.toString(), "PATH").replace("oracle-2", "NAME");
+        String other = String.valueOf(missing.get("error")).replace(work.resolve("missing.jar").toString(), "PATH")
+                .replace("oracle-3", "NAME");
+        assertEquals("outside the allowlist, an existing file and a missing one are refused alike", one, other);
+        assertFalse(one, one.contains(sha256(outside)) || one.contains("No such file"));
+    }
 
-        String one = String.valueOf(existing.get("error")).replace(secret.toString(), "PATH");
-        String other = String.valueOf(missing.get("error")).replace(work.resolve("missing.jar").toString(), "PATH");
-        assertEquals("an existing file and a missing one are refused alike", one, other);
-        assertFalse(one, one.contains(secretHash));
-        assertFalse(one, one.contains("No such file"));
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     @Test

@@ -172,6 +172,18 @@ public class DataAndAvailabilityIT {
     }
 
     @Test
+    public void odditiesOfTheEnvelopeGetClearAnswers() throws Exception {
+        assertEquals(true, stranger.spawn("alpha", Map.of("name", "echo-2", "type", "echo")).get("success"));
+
+        stranger.publish("nodes/alpha/ping", Map.of("request_id", Map.of("a", 1), "reply_to", "test/results"));
+        Map<String, Object> refused = stranger.awaitError("alpha", "'request_id' must be text or a whole number");
+        assertEquals("request_id", refused.get("field"));
+
+        Map<String, Object> reply = stranger.ask("echo-2", Map.of("payload", "still here", "_timeout", 1e308));
+        assertEquals(reply.toString(), "still here", reply.get("result"));
+    }
+
+    @Test
     public void oneNodeCannotBeMadeToStopAnother() throws Exception {
         stranger.publish("nodes/alpha/ping", Map.of("request_id", "relay", "reply_to", "nodes/beta/stop_all"));
         assertEquals("reply_to", stranger.awaitError("alpha", "a reply only goes to nodes/<node>/reply").get("field"));

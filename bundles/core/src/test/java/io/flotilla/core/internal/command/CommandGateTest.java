@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.flotilla.api.AgentState;
 import io.flotilla.core.internal.declare.Declarations;
 import io.flotilla.core.testing.Sandbox;
 import io.flotilla.runtime.CommandEnvelope;
@@ -43,6 +44,39 @@ class CommandGateTest {
                 result::complete);
         sandbox.time().runReady();
         return result.join();
+    }
+
+    @Test
+    void aReplyNeverGoesToAnotherNodesCommandsAndTheRefusalKeepsTheRequestId() {
+        CommandResult refused = submit("ping", "{\"request_id\": \"r1\", \"reply_to\": \"nodes/beta/stop_all\"}");
+
+        assertFalse(refused.success());
+        assertEquals("reply_to", refused.fields().get("field"));
+        assertEquals("r1", refused.envelope().requestId(), "the refusal still names the request");
+        assertEquals(null, refused.envelope().replyTo(), "and never goes to the refused topic");
+    }
+
+    @Test
+    void aRequestIdIsTextOrAWholeNumber() {
+        assertEquals("42", submit("ping", "{\"request_id\": 42}").envelope().requestId());
+        CommandResult refused = submit("ping", "{\"request_id\": {\"a\": 1}}");
+        assertFalse(refused.success());
+        assertEquals("request_id", refused.fields().get("field"));
+    }
+
+    @Test
+    void aStopAllNeedsItsConfirmationAndNeverComesRetained() {
+        sandbox.addType("echo", sandbox.script());
+        sandbox.spawn(agent("e", "echo"));
+        CompletableFuture<CommandResult> retained = new CompletableFuture<>();
+        intake.submit("stop_all", "{\"confirm\": true}".getBytes(),
+                CommandOrigin.mqtt("nodes/" + Sandbox.NODE + "/stop_all", null, true), retained::complete);
+        sandbox.time().runReady();
+
+        assertEquals("confirm", submit("stop_all", "{}").fields().get("field"));
+        assertFalse(retained.join().success());
+        assertTrue(retained.join().error().contains("retained"));
+        assertEquals(AgentState.RUNNING, sandbox.state("e"), "nothing was stopped");
     }
 
     @Test
