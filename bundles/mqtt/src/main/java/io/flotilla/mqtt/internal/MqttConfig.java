@@ -74,7 +74,7 @@ public @interface MqttConfig {
     int max_transfer_bytes() default 8388608;
 
     @AttributeDefinition(description = "How agents' periodic heartbeats go out: batched, one nodes/{n}/agent_heartbeats "
-            + "message per heartbeat interval for all the node's agents (agents/{id}/heartbeat on state changes only); "
+            + "message per 250 agents per heartbeat interval (agents/{id}/heartbeat on state changes only); "
             + "or each, one agents/{id}/heartbeat per agent per interval as well, as Wactorz runners send")
     String agent_heartbeats() default "batched";
 }
