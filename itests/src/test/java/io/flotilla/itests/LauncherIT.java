@@ -42,6 +42,27 @@ public class LauncherIT {
     }
 
     @Test
+    public void theLauncherMakesAFleetCaAndANodesCertificate() throws Exception {
+        Path pki = installation.root().getParent().resolve("pki");
+        Installation.Result ca = installation.run(Duration.ofSeconds(60), "ca", "init", "--dir", pki.resolve("ca").toString());
+        assertEquals(ca.output(), 0, ca.exitCode());
+        Installation.Result cert = installation.run(Duration.ofSeconds(60), "cert", "issue", "alpha", "--ca",
+                pki.resolve("ca").toString(), "--out", pki.resolve("certs").toString());
+        assertEquals(cert.output(), 0, cert.exitCode());
+
+        for (String file : new String[] {"ca/ca.crt", "ca/ca.key", "certs/alpha.crt", "certs/alpha.key", "certs/alpha.p12",
+                "certs/alpha.pass"}) {
+            assertTrue(file, Files.isRegularFile(pki.resolve(file)));
+        }
+        String password = Files.readString(pki.resolve("certs/alpha.pass")).trim();
+        assertTrue("the password is never printed", !cert.output().contains(password));
+
+        Installation.Result again = installation.run(Duration.ofSeconds(60), "ca", "init", "--dir", pki.resolve("ca").toString());
+        assertEquals(2, again.exitCode());
+        assertTrue(again.output(), again.output().contains("holds a CA already"));
+    }
+
+    @Test
     public void unknownOptionsAndBadValuesAreRefusedClearly() throws Exception {
         Installation.Result unknown = installation.run(Duration.ofSeconds(30), "--bogus");
         assertEquals(2, unknown.exitCode());

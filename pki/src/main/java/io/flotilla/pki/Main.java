@@ -1,0 +1,168 @@
+package io.flotilla.pki;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code bin/flotilla ca init} and {@code bin/flotilla cert issue}: the launcher hands its arguments
+ * here, on a plain JVM. Exit status 0 when done, 2 with a one-line reason on standard error when not.
+ */
+public final class Main {
+
+    static final String USAGE = String.join("\n",
+            "Usage: bin/flotilla ca init --dir DIR [--fleet NAME] [--days N]",
+            "       bin/flotilla cert issue NAME --ca DIR --out OUT [--server HOST]... [--operator]",
+            "                               [--password PASSWORD] [--days N]",
+            "",
+            "  ca init      create the fleet CA in DIR: ca.crt (share it) and ca.key (0600; it never leaves DIR)",
+            "               valid for --days (default 3650)",
+            "  cert issue   issue NAME's certificate from the CA in DIR into OUT: NAME.crt and NAME.key (PEM),",
+            "               NAME.p12 (PKCS#12, for bin/flotilla --identity) with its password in NAME.pass (0600)",
+            "               unless --password is given; valid for --days (default 365)",
+            "    --server HOST  a broker certificate: clients check that HOST (a name or address) is whom they",
+            "                   reach; may be repeated",
+            "    --operator     an operator's certificate (OU=operator), not a node's");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, Clock.systemUTC()));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
+        try {
+            Arguments parsed = new Arguments(args);
+            String command = parsed.command();
+            switch (command) {
+                case "ca init" -> caInit(parsed.allowing("--dir", "--fleet", "--days"), out, clock);
+                case "cert issue" -> certIssue(parsed.allowing("--ca", "--out", "--server", "--operator", "--password",
+                        "--days"), out, clock);
+                case "help" -> out.println(USAGE);
+                default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
+            }
+            return 0;
+        } catch (IllegalArgumentException | IOException | GeneralSecurityException e) {
+            err.println("flotilla: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static void caInit(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {
+        Path dir = Path.of(args.required("--dir"));
+        String fleet = args.optional("--fleet", "Flotilla");
+        FleetCa ca = FleetCa.create(fleet, args.days(3650), clock);
+        ca.save(dir);
+        out.println("flotilla: fleet CA created: " + dir.resolve(FleetCa.CERTIFICATE) + " (give it to every node and broker) and "
+                + dir.resolve(FleetCa.KEY) + " (owner only; keep it on this machine, backed up)");
+        out.println("flotilla: valid until " + ca.certificate().getNotAfter().toInstant());
+    }
+
+    private static void certIssue(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {
+        String name = args.subject();
+        FleetCa ca = FleetCa.load(Path.of(args.required("--ca")));
+        Path dir = Path.of(args.required("--out"));
+        CertificateIssuer.Role role = args.flag("--operator") ? CertificateIssuer.Role.OPERATOR : CertificateIssuer.Role.NODE;
+        Issued issued = new CertificateIssuer(ca, clock).issue(name, role, args.all("--server"), args.days(365));
+        String password = args.optional("--password", null);
+        Path p12 = IssuedFiles.write(issued, name, dir, password == null ? null : password.toCharArray());
+        out.println("flotilla: issued " + role.unit + " certificate CN=" + name + " valid until "
+                + issued.certificate().getNotAfter().toInstant());
+        out.println("flotilla: " + dir.resolve(name + ".crt") + ", " + dir.resolve(name + ".key") + " (PEM), " + p12
+                + (password == null ? " with its password in " + dir.resolve(name + ".pass") : ""));
+        if (Files.exists(dir.resolve(name + ".pass"))) {
+            out.println("flotilla: the password is not shown; the .pass file is readable by its owner only");
+        }
+    }
+
+    /** The command line: a command of two words, maybe a name, then options. */
+    private static final class Arguments {
+        private final List<String> words = new ArrayList<>();
+        private final List<String[]> options = new ArrayList<>();
+
+        Arguments(String[] args) {
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (arg.equals("-h") || arg.equals("--help")) {
+                    words.clear();
+                    words.add("help");
+                    return;
+                }
+                if (arg.equals("--operator")) {
+                    options.add(new String[] {arg, "true"});
+                } else if (arg.startsWith("--")) {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(arg + " needs a value\n" + USAGE);
+                    }
+                    options.add(new String[] {arg, args[++i]});
+                } else {
+                    words.add(arg);
+                }
+            }
+        }
+
+        /** These arguments, when they use no option but {@code allowed}. */
+        Arguments allowing(String... allowed) {
+            List<String> known = List.of(allowed);
+            for (String[] option : options) {
+                if (!known.contains(option[0])) {
+                    throw new IllegalArgumentException(command() + " takes no " + option[0] + "\n" + USAGE);
+                }
+            }
+            return this;
+        }
+
+        String command() {
+            if (words.size() == 1 && words.get(0).equals("help")) {
+                return "help";
+            }
+            return words.size() >= 2 ? words.get(0) + " " + words.get(1) : String.join(" ", words);
+        }
+
+        String subject() {
+            if (words.size() != 3) {
+                throw new IllegalArgumentException("cert issue needs one NAME\n" + USAGE);
+            }
+            return words.get(2);
+        }
+
+        String required(String option) {
+            String value = optional(option, null);
+            if (value == null) {
+                throw new IllegalArgumentException(command() + " needs " + option + "\n" + USAGE);
+            }
+            return value;
+        }
+
+        String optional(String option, String otherwise) {
+            List<String> all = all(option);
+            return all.isEmpty() ? otherwise : all.get(all.size() - 1);
+        }
+
+        List<String> all(String option) {
+            return options.stream().filter(o -> o[0].equals(option)).map(o -> o[1]).toList();
+        }
+
+        boolean flag(String option) {
+            return !all(option).isEmpty();
+        }
+
+        int days(int otherwise) {
+            String days = optional("--days", null);
+            if (days == null) {
+                return otherwise;
+            }
+            try {
+                return Integer.parseInt(days);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--days takes a whole number of days, not '" + days + "'");
+            }
+        }
+    }
+}
