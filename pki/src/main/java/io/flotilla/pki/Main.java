@@ -27,7 +27,10 @@ public final class Main {
             "               unless --password is given; valid for --days (default 365)",
             "    --server HOST  a broker certificate: clients check that HOST (a name or address) is whom they",
             "                   reach; may be repeated",
-            "    --operator     an operator's certificate (OU=operator), not a node's");
+            "    --operator     an operator's certificate (OU=operator), not a node's",
+            "",
+            "Used by bin/flotilla --identity before the node starts:",
+            "       identity check --identity NAME.p12 [--password-file FILE] [--trust ca.crt] [--name NODE]");
 
     private Main() {
     }
@@ -44,6 +47,8 @@ public final class Main {
                 case "ca init" -> caInit(parsed.allowing("--dir", "--fleet", "--days"), out, clock);
                 case "cert issue" -> certIssue(parsed.allowing("--ca", "--out", "--server", "--operator", "--password",
                         "--days"), out, clock);
+                case "identity check" -> identityCheck(parsed.allowing("--identity", "--password-file", "--trust", "--name"), out,
+                        clock);
                 case "help" -> out.println(USAGE);
                 default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
             }
@@ -62,6 +67,17 @@ public final class Main {
         out.println("flotilla: fleet CA created: " + dir.resolve(FleetCa.CERTIFICATE) + " (give it to every node and broker) and "
                 + dir.resolve(FleetCa.KEY) + " (owner only; keep it on this machine, backed up)");
         out.println("flotilla: valid until " + ca.certificate().getNotAfter().toInstant());
+    }
+
+    /** Run by bin/flotilla --identity before the node starts. */
+    private static void identityCheck(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {
+        String passwordFile = args.optional("--password-file", null);
+        String trust = args.optional("--trust", null);
+        for (String line : IdentityCheck.check(Path.of(args.required("--identity")),
+                passwordFile == null ? null : Path.of(passwordFile), trust == null ? null : Path.of(trust),
+                args.optional("--name", null), clock)) {
+            out.println("flotilla: " + line);
+        }
     }
 
     private static void certIssue(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {

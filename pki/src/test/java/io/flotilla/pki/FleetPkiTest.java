@@ -153,6 +153,41 @@ class FleetPkiTest {
         assertTrue(errors().contains("exists already"), errors());
     }
 
+    @Test
+    void theLaunchersIdentityCheckNamesEachProblemWithoutThePassword() throws Exception {
+        Path ca = root.resolve("ca");
+        Path certs = root.resolve("certs");
+        flotilla("ca", "init", "--dir", ca.toString());
+        flotilla("cert", "issue", "alpha", "--ca", ca.toString(), "--out", certs.toString());
+        flotilla("cert", "issue", "soon", "--ca", ca.toString(), "--out", certs.toString(), "--days", "10");
+        Path other = root.resolve("other");
+        flotilla("ca", "init", "--dir", other.toString());
+        flotilla("cert", "issue", "stranger", "--ca", other.toString(), "--out", certs.toString());
+        FleetCa fleet = FleetCa.load(ca);
+        Clock longAgo = Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(-400));
+        IssuedFiles.write(new CertificateIssuer(fleet, longAgo).issue("old", CertificateIssuer.Role.NODE, List.of(), 30),
+                "old", certs, null);
+        Files.writeString(root.resolve("wrong.pass"), "not-the-password");
+        String trust = ca.resolve("ca.crt").toString();
+
+        assertEquals(0, flotilla("identity", "check", "--identity", certs.resolve("alpha.p12").toString(), "--trust", trust));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("identity CN=alpha, OU=node, O=Flotilla, valid until"));
+
+        assertEquals(0, flotilla("identity", "check", "--identity", certs.resolve("soon.p12").toString()));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("warning: the certificate expires in 9 days"));
+
+        assertEquals(2, flotilla("identity", "check", "--identity", certs.resolve("alpha.p12").toString(),
+                "--password-file", root.resolve("wrong.pass").toString()));
+        assertTrue(errors().contains("does not open"), errors());
+        assertTrue(!errors().contains("not-the-password"), "the password is never shown");
+        assertEquals(2, flotilla("identity", "check", "--identity", certs.resolve("old.p12").toString()));
+        assertTrue(errors().contains("expired on"), errors());
+        assertEquals(2, flotilla("identity", "check", "--identity", certs.resolve("stranger.p12").toString(), "--trust", trust));
+        assertTrue(errors().contains("is not signed by the CA of"), errors());
+        assertEquals(2, flotilla("identity", "check", "--identity", certs.resolve("alpha.p12").toString(), "--name", "beta"));
+        assertTrue(errors().contains("is for alpha, not for node beta"), errors());
+    }
+
     private static X509Certificate caCertificate(Path ca) throws Exception {
         try (InputStream in = new FileInputStream(ca.resolve("ca.crt").toFile())) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);

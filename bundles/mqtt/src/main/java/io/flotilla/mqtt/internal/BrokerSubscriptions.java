@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -27,14 +30,23 @@ final class BrokerSubscriptions {
     private static final int QOS = 1;
     private static final int SUBSCRIBE_BATCH = 500;
 
+    /** The SUBACK return code of a subscription the broker refused (MQTT 3.1.1, 3.9.3). */
+    static final int REFUSED = 0x80;
+
     private final SubscriptionTable table = new SubscriptionTable();
     private final Supplier<MqttAsyncClient> connected;
     private final Clock clock;
+    private final Consumer<String> refused;
 
-    /** @param connected the current client while connected, else null */
-    BrokerSubscriptions(Supplier<MqttAsyncClient> connected, Clock clock) {
+    /**
+     * @param connected the current client while connected, else null
+     * @param refused   told of each topic filter the broker refused (its ACL, say): a hole in what the
+     *                  node hears, which must never be silent
+     */
+    BrokerSubscriptions(Supplier<MqttAsyncClient> connected, Clock clock, Consumer<String> refused) {
         this.connected = connected;
         this.clock = clock;
+        this.refused = refused;
     }
 
     Subscription subscribe(String topicFilter, FleetMessageHandler handler, boolean durable) {
@@ -43,7 +55,7 @@ final class BrokerSubscriptions {
         MqttAsyncClient client = connected.get();
         if (added.subscribeAtBroker() && client != null) {
             try {
-                client.subscribe(topicFilter, QOS);
+                client.subscribe(new String[] {topicFilter}, new int[] {QOS}, null, new Granted(new String[] {topicFilter}));
             } catch (MqttException e) {
                 LOG.warn("Subscribing to {} failed: {}; retried on the next connect", topicFilter, PahoClients.describe(e));
             }
@@ -86,7 +98,36 @@ final class BrokerSubscriptions {
             String[] batch = filters.subList(from, Math.min(filters.size(), from + SUBSCRIBE_BATCH)).toArray(String[]::new);
             int[] qos = new int[batch.length];
             Arrays.fill(qos, QOS);
-            client.subscribe(batch, qos);
+            client.subscribe(batch, qos, null, new Granted(batch));
+        }
+    }
+
+    /** Reads the broker's SUBACK: each filter it refused is told, once per subscribe. */
+    private final class Granted implements IMqttActionListener {
+        private final String[] filters;
+
+        Granted(String[] filters) {
+            this.filters = filters;
+        }
+
+        @Override
+        public void onSuccess(IMqttToken token) {
+            int[] granted = token.getGrantedQos();
+            for (int i = 0; granted != null && i < granted.length && i < filters.length; i++) {
+                if (granted[i] == REFUSED) {
+                    refused.accept(filters[i]);
+                }
+            }
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable failure) {
+            if (failure instanceof MqttException mqtt && mqtt.getReasonCode() == REFUSED) {
+                Arrays.stream(filters).forEach(refused);
+            } else {
+                LOG.warn("Subscribing to {} failed: {}; retried on the next connect", String.join(", ", filters),
+                        PahoClients.describe(failure));
+            }
         }
     }
 

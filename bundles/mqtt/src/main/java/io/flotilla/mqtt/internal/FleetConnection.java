@@ -1,5 +1,7 @@
 package io.flotilla.mqtt.internal;
 
+import java.util.Map;
+
 import io.flotilla.spi.fleet.FleetLink;
 import io.flotilla.spi.fleet.FleetTopics;
 
@@ -23,4 +25,12 @@ interface FleetConnection extends FleetLink {
 
     /** Largest task payload accepted, in bytes. */
     int maxTaskBytes();
+
+    /**
+     * The node's TLS identity, for its heartbeat: {@code subject}, {@code expires} and, within 30 days
+     * of that, {@code warning}; empty without one.
+     */
+    default Map<String, Object> identity() {
+        return Map.of();
+    }
 }

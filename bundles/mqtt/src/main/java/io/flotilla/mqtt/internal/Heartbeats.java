@@ -132,6 +132,10 @@ public final class Heartbeats implements FleetConnection.Listener {
         beat.put("capabilities", node.capabilities());
         beat.put("incarnation", fleet.incarnation());
         beat.put("heartbeat_interval", interval);
+        Map<String, Object> identity = fleet.identity();
+        if (!identity.isEmpty()) {
+            beat.put("certificate", identity);
+        }
         return beat;
     }
 

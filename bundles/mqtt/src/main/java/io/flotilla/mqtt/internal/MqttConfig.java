@@ -27,17 +27,23 @@ public @interface MqttConfig {
     @AttributeDefinition(type = AttributeType.PASSWORD)
     String password() default "";
 
-    @AttributeDefinition(description = "PKCS12 or JKS truststore for ssl:// brokers")
+    @AttributeDefinition(description = "Whom ssl:// brokers must prove to be: the fleet CA's certificate as PEM (ca.crt of "
+            + "bin/flotilla ca init), or a PKCS12 or JKS trust store; empty: the JDK's trusted CAs")
     String tls_truststore() default "";
 
-    @AttributeDefinition(type = AttributeType.PASSWORD)
+    @AttributeDefinition(type = AttributeType.PASSWORD, description = "Password of a PKCS12 or JKS trust store")
     String tls_truststore_password() default "";
 
-    @AttributeDefinition(description = "PKCS12 or JKS keystore with this node's client certificate")
+    @AttributeDefinition(description = "This node's identity for ssl:// brokers: a PKCS12 (NAME.p12 of bin/flotilla cert issue) "
+            + "or JKS key store with its private key and certificate")
     String tls_keystore() default "";
 
-    @AttributeDefinition(type = AttributeType.PASSWORD)
+    @AttributeDefinition(type = AttributeType.PASSWORD, description = "Password of tls.keystore; else tls.keystore.password.file, "
+            + "else NAME.pass beside NAME.p12")
     String tls_keystore_password() default "";
+
+    @AttributeDefinition(description = "A file holding the password of tls.keystore")
+    String tls_keystore_password_file() default "";
 
     @AttributeDefinition(description = "Seconds between keep-alive pings")
     int keepalive() default 30;

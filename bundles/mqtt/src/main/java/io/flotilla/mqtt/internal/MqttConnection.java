@@ -2,6 +2,7 @@ package io.flotilla.mqtt.internal;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -77,7 +78,7 @@ public final class MqttConnection implements FleetConnection {
 
     @Activate
     public MqttConnection(MqttConfig config, @Reference NodeIdentity node) throws Exception {
-        this(MqttSettings.from(config, node.name()), node.name());
+        this(MqttSettings.checked(config, node.name()), node.name());
     }
 
     MqttConnection(MqttSettings settings, String nodeName) throws Exception {
@@ -89,7 +90,8 @@ public final class MqttConnection implements FleetConnection {
         this.presence = new Presence(settings, topics, wire, settings.socketFactory(inbound));
         this.errors = new NodeErrors(topics, wire, (topic, report) -> publish(topic, report, false));
         this.outbox = new Outbox(settings.offlineBuffer(), () -> !mustNotWait.get(), errors);
-        this.subscriptions = new BrokerSubscriptions(() -> state == State.CONNECTED ? client : null, clock);
+        this.subscriptions = new BrokerSubscriptions(() -> state == State.CONNECTED ? client : null, clock,
+                filter -> refusedSubscription(filter));
         this.reconnects = new Reconnects(settings, clock);
         ThreadFactory loopThreads = DaemonThreads.named("flotilla-mqtt");
         this.loop = Executors.newSingleThreadScheduledExecutor(task -> loopThreads.newThread(() -> {
@@ -286,7 +288,7 @@ public final class MqttConnection implements FleetConnection {
 
     @Override
     public void publish(String topic, Object payload, boolean retained) {
-        if (!publishable(topic)) {
+        if (!PahoClients.publishable(topic)) {
             return;
         }
         MqttMessage message = new MqttMessage(wire.encode(payload));
@@ -301,7 +303,7 @@ public final class MqttConnection implements FleetConnection {
 
     @Override
     public void publishTransient(String topic, Object payload) {
-        if (!publishable(topic)) {
+        if (!PahoClients.publishable(topic)) {
             return;
         }
         MqttMessage message = new MqttMessage(wire.encode(payload));
@@ -317,23 +319,19 @@ public final class MqttConnection implements FleetConnection {
         }
     }
 
+    /** The broker's ACL, say, refused a subscription: said in the log and on {@code nodes/{n}/errors}. */
+    private void refusedSubscription(String filter) {
+        String error = "the broker refused the subscription to " + filter + ": this node does not hear what comes there "
+                + "(the broker's ACL for " + settings.clientId() + "?)";
+        LOG.error("{}", error);
+        errors.report(filter, error);
+    }
+
     /** A message the socket read through and dropped: told on {@code nodes/{n}/errors}, never handled. */
     private void refusedOversized(String topic, long size) {
         String error = inbound.describe(topic, size);
         LOG.warn("{}", error);
         errors.report(topic, error);
-    }
-
-    /**
-     * A topic that Paho or the broker would refuse (a NUL, a wildcard) is dropped here, never queued:
-     * queued, it would be resent after every reconnect, and the broker would cut the node off each time.
-     */
-    private static boolean publishable(String topic) {
-        String problem = MqttTopics.publishProblem(topic);
-        if (problem != null) {
-            LOG.warn("Not publishing to a topic that {}: {}", problem, MqttTopics.printable(topic));
-        }
-        return problem == null;
     }
 
     @Override
@@ -388,6 +386,11 @@ public final class MqttConnection implements FleetConnection {
     @Override
     public int maxTaskBytes() {
         return settings.maxTaskBytes();
+    }
+
+    @Override
+    public Map<String, Object> identity() {
+        return settings.tls() == null ? Map.of() : settings.tls().describe(clock.instant());
     }
 
     State state() {

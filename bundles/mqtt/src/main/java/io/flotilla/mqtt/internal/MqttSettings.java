@@ -1,18 +1,13 @@
 package io.flotilla.mqtt.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
 import javax.net.SocketFactory;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection settings as they apply, from {@code io.flotilla.mqtt} (whose shipped file takes
@@ -21,17 +16,41 @@ import javax.net.ssl.TrustManagerFactory;
  */
 record MqttSettings(List<String> serverUris, String clientId, String username, char[] password, int keepAlive,
         int connectTimeout, Duration reconnectMin, Duration reconnectMax, String topicPrefix, int maxInflight,
-        int offlineBuffer, int maxTaskBytes, int maxMessageBytes, int maxTransferBytes, MqttConfig tlsSource) {
+        int offlineBuffer, int maxTaskBytes, int maxMessageBytes, int maxTransferBytes, TlsSetup tls) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSettings.class);
+
+    /**
+     * {@link #from}, saying in one line why settings the node cannot join with are refused (it never
+     * runs on without the fleet unnoticed), and warning of a certificate near its end.
+     */
+    static MqttSettings checked(MqttConfig config, String nodeName) {
+        MqttSettings settings;
+        try {
+            settings = from(config, nodeName);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Node {} cannot join the fleet: {} (io.flotilla.mqtt.cfg)", nodeName, e.getMessage());
+            throw e;
+        }
+        String warning = settings.tls() == null ? null : settings.tls().expiryWarning(Clock.systemUTC().instant());
+        if (warning != null) {
+            LOG.warn("{}", warning);
+        }
+        return settings;
+    }
 
     static MqttSettings from(MqttConfig config, String nodeName) {
         String broker = firstNonBlank(config.broker_url(), "127.0.0.1");
         int port = config.broker_port();
+        List<String> uris = BrokerAddress.parse(broker, port);
+        // TLS is set up, and checked, only for a broker it is for: a node on a plain broker ignores tls.*.
+        TlsSetup tls = uris.stream().anyMatch(uri -> uri.startsWith("ssl://")) ? TlsSetup.from(config, Clock.systemUTC()) : null;
         String clientId = config.client_id().isBlank() ? "flotilla-" + nodeName : config.client_id().trim();
-        return new MqttSettings(BrokerAddress.parse(broker, port), clientId, blankToNull(config.username()),
+        return new MqttSettings(uris, clientId, blankToNull(config.username()),
                 config.password().isEmpty() ? null : config.password().toCharArray(), config.keepalive(),
                 config.connect_timeout(), seconds(config.reconnect_min()), seconds(config.reconnect_max()),
                 config.topic_prefix().trim(), config.max_inflight(), config.offline_buffer(), config.max_task_bytes(),
-                config.max_message_bytes(), config.max_transfer_bytes(), config);
+                config.max_message_bytes(), config.max_transfer_bytes(), tls);
     }
 
     /** The broker(s), for logs and heartbeats: no credentials are ever part of them. */
@@ -43,35 +62,9 @@ record MqttSettings(List<String> serverUris, String clientId, String username, c
      * TCP_NODELAY sockets that drop messages over their topic's limit as they arrive, telling
      * {@code inbound}; for ssl:// brokers, TLS with the configured trust and key stores.
      */
-    SocketFactory socketFactory(InboundLimits inbound) throws GeneralSecurityException, IOException {
-        boolean tls = serverUris.stream().anyMatch(uri -> uri.startsWith("ssl://"));
-        if (!tls) {
-            return NoDelaySocketFactory.guarded(inbound);
-        }
-        TrustManagerFactory trust = null;
-        if (!tlsSource.tls_truststore().isBlank()) {
-            trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(load(tlsSource.tls_truststore(), tlsSource.tls_truststore_password()));
-        }
-        KeyManagerFactory keys = null;
-        if (!tlsSource.tls_keystore().isBlank()) {
-            keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(load(tlsSource.tls_keystore(), tlsSource.tls_keystore_password()),
-                    tlsSource.tls_keystore_password().toCharArray());
-        }
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
-        return NoDelaySocketFactory.tls(context.getSocketFactory(), inbound);
-    }
-
-    private static KeyStore load(String file, String password) throws GeneralSecurityException, IOException {
-        Path path = Path.of(file);
-        String type = file.endsWith(".jks") ? "JKS" : "PKCS12";
-        KeyStore store = KeyStore.getInstance(type);
-        try (InputStream in = Files.newInputStream(path)) {
-            store.load(in, password.toCharArray());
-        }
-        return store;
+    SocketFactory socketFactory(InboundLimits inbound) {
+        return tls == null ? NoDelaySocketFactory.guarded(inbound)
+                : NoDelaySocketFactory.tls(tls.context().getSocketFactory(), inbound);
     }
 
     private static String firstNonBlank(String... values) {

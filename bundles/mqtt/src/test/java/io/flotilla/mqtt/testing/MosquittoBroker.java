@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,11 +22,30 @@ public final class MosquittoBroker implements AutoCloseable {
 
     private final Path directory;
     private final int port;
+    private final List<String> listenerLines;
     private Process process;
 
-    private MosquittoBroker(Path directory, int port) {
+    private MosquittoBroker(Path directory, int port, List<String> listenerLines) {
         this.directory = directory;
         this.port = port;
+        this.listenerLines = listenerLines;
+    }
+
+    /**
+     * Starts a broker that admits only TLS clients with a certificate of the CA in {@code caFile},
+     * each known by its certificate's CN ({@code use_identity_as_username}); {@code extraLines} go in
+     * its configuration as they are (an {@code acl_file}, say).
+     */
+    public static MosquittoBroker startTls(Path directory, Path caFile, Path certFile, Path keyFile, String... extraLines)
+            throws IOException, InterruptedException {
+        Files.createDirectories(directory);
+        List<String> lines = new java.util.ArrayList<>(List.of("cafile " + caFile.toAbsolutePath(),
+                "certfile " + certFile.toAbsolutePath(), "keyfile " + keyFile.toAbsolutePath(), "require_certificate true",
+                "use_identity_as_username true", "allow_anonymous false"));
+        lines.addAll(List.of(extraLines));
+        MosquittoBroker broker = new MosquittoBroker(directory, freePort(), lines);
+        broker.launch();
+        return broker;
     }
 
     /** The mosquitto executable, or null. */
@@ -52,7 +72,7 @@ public final class MosquittoBroker implements AutoCloseable {
     /** Starts a broker in {@code directory} on a free port and waits until it accepts connections. */
     public static MosquittoBroker start(Path directory) throws IOException, InterruptedException {
         Files.createDirectories(directory);
-        MosquittoBroker broker = new MosquittoBroker(directory, freePort());
+        MosquittoBroker broker = new MosquittoBroker(directory, freePort(), List.of());
         broker.launch();
         return broker;
     }
@@ -60,7 +80,7 @@ public final class MosquittoBroker implements AutoCloseable {
     /** Starts a broker on a given port (for a node that was told of it before it ran). */
     public static MosquittoBroker startOn(Path directory, int port) throws IOException, InterruptedException {
         Files.createDirectories(directory);
-        MosquittoBroker broker = new MosquittoBroker(directory, port);
+        MosquittoBroker broker = new MosquittoBroker(directory, port, List.of());
         broker.launch();
         return broker;
     }
@@ -78,7 +98,7 @@ public final class MosquittoBroker implements AutoCloseable {
                 // Started as root, Mosquitto would switch to user mosquitto, who cannot write the
                 // persistence and log files of this directory: sessions would not survive a restart.
                 "user root",
-                "allow_anonymous true",
+                listenerLines.isEmpty() ? "allow_anonymous true" : String.join("\n", listenerLines),
                 "set_tcp_nodelay true",
                 "persistence true",
                 "persistence_location " + directory.toAbsolutePath() + "/",

@@ -52,9 +52,22 @@ public final class MqttProbe implements AutoCloseable {
         return new MqttProbe(brokerUrl, clientId, false);
     }
 
+    /** A probe on an {@code ssl://} broker, with the identity and trust of {@code tls}. */
+    public static MqttProbe tls(String brokerUrl, javax.net.ssl.SSLSocketFactory tls) throws MqttException {
+        return new MqttProbe(brokerUrl, "probe-" + UUID.randomUUID(), true, tls);
+    }
+
     private MqttProbe(String brokerUrl, String clientId, boolean cleanSession) throws MqttException {
+        this(brokerUrl, clientId, cleanSession, null);
+    }
+
+    private MqttProbe(String brokerUrl, String clientId, boolean cleanSession, javax.net.ssl.SSLSocketFactory tls)
+            throws MqttException {
         client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
+        if (tls != null) {
+            options.setSocketFactory(tls);
+        }
         options.setCleanSession(cleanSession);
         options.setAutomaticReconnect(true);
         options.setMaxInflight(10000);
