@@ -4,20 +4,13 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -46,7 +39,7 @@ public class TlsFleetIT {
     private static final String REPLIES = "replies/operator/asks";
 
     private static Installation installation;
-    private static Path pki;
+    private static FleetPki pki;
     private static MosquittoBroker broker;
     private static MqttProbe operator;
     private static NodeProcess alpha;
@@ -56,53 +49,36 @@ public class TlsFleetIT {
     public static void startFleet() throws Exception {
         MosquittoBroker.require();
         installation = Installation.unpack("tls");
-        pki = installation.root().getParent().resolve("pki");
-        launch("ca", "init", "--dir", ca().toString());
-        launch("cert", "issue", "broker", "--ca", ca().toString(), "--out", certs().toString(), "--server", "127.0.0.1",
-                "--server", "localhost");
+        pki = new FleetPki(installation);
+        pki.initCa();
+        pki.issue("broker", "--server", "127.0.0.1", "--server", "localhost");
         for (String node : List.of("alpha", "beta", "nocert")) {
-            launch("cert", "issue", node, "--ca", ca().toString(), "--out", certs().toString());
+            pki.issue(node);
         }
-        launch("cert", "issue", "operator", "--ca", ca().toString(), "--out", certs().toString(), "--operator");
+        pki.issue("operator", "--operator");
         // The ACL the assembly ships, as docs/security.md has an operator use it.
-        broker = MosquittoBroker.startTls(pki.resolve("mosquitto"), ca().resolve("ca.crt"), certs().resolve("broker.crt"),
-                certs().resolve("broker.key"), "acl_file " + installation.root().resolve("etc/mosquitto/acl"));
-        operator = MqttProbe.tls(url(), tls(certs().resolve("operator.p12"))).subscribe("nodes/+/status", "replies/#",
+        broker = MosquittoBroker.startTls(pki.root().resolve("mosquitto"), pki.caCertificate(),
+                pki.certs().resolve("broker.crt"), pki.certs().resolve("broker.key"),
+                "acl_file " + installation.root().resolve("etc/mosquitto/acl"));
+        operator = MqttProbe.tls(url(), pki.tls("operator")).subscribe("nodes/+/status", "replies/#",
                 "nodes/+/migrate_result", "nodes/+/heartbeat");
-        alpha = node("alpha", "--identity", certs().resolve("alpha.p12").toString());
-        beta = node("beta", "--identity", certs().resolve("beta.p12").toString());
+        alpha = node("alpha", "--identity", pki.p12("alpha").toString());
+        beta = node("beta", "--identity", pki.p12("beta").toString());
         awaitOnline("alpha");
         awaitOnline("beta");
     }
 
     @AfterClass
     public static void stopFleet() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {operator, alpha, beta, broker}) {
-            if (part != null) {
-                part.close();
-            }
-        }
-    }
-
-    private static Path ca() {
-        return pki.resolve("ca");
-    }
-
-    private static Path certs() {
-        return pki.resolve("certs");
+        FleetPki.closeAll(operator, alpha, beta, broker);
     }
 
     private static String url() {
         return "ssl://127.0.0.1:" + broker.port();
     }
 
-    private static void launch(String... args) throws Exception {
-        Installation.Result result = installation.run(LIMIT, args);
-        assertEquals(result.output(), 0, result.exitCode());
-    }
-
     private static NodeProcess node(String name, String... identity) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("--broker", url(), "--trust", ca().resolve("ca.crt").toString()));
+        List<String> args = new java.util.ArrayList<>(List.of("--broker", url(), "--trust", pki.caCertificate().toString()));
         args.addAll(List.of(identity));
         return NodeProcess.start(installation, name, installation.root().getParent().resolve("homes").resolve(name),
                 args.toArray(String[]::new));
@@ -117,28 +93,6 @@ public class TlsFleetIT {
         operator.publish("nodes/" + node + "/" + kind, body.replaceFirst("\\}\\s*$",
                 (body.trim().equals("{}") ? "" : ", ") + "\"request_id\": \"" + id + "\", \"reply_to\": \"" + RESULTS + "\"}"));
         return operator.awaitJson(RESULTS, "request_id", id, LIMIT);
-    }
-
-    /** The client side of TLS with {@code p12}'s identity (its password in the .pass beside it) and the fleet CA. */
-    static SSLSocketFactory tls(Path p12) throws Exception {
-        char[] password = Files.readString(p12.resolveSibling(p12.getFileName().toString().replace(".p12", ".pass")))
-                .trim().toCharArray();
-        KeyStore identity = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(p12)) {
-            identity.load(in, password);
-        }
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(identity, password);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(ca().resolve("ca.crt"))) {
-            trust.setCertificateEntry("fleet", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory trusted = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trusted.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), trusted.getTrustManagers(), null);
-        return context.getSocketFactory();
     }
 
     @Test
@@ -156,13 +110,13 @@ public class TlsFleetIT {
         Map<String, Object> reply = operator.awaitJson(REPLIES, "request_id", "a2", LIMIT);
         assertEquals("beta", reply.get("node"));
         assertEquals(5, reply.get("result"));
-        String password = Files.readString(certs().resolve("alpha.pass")).trim();
+        String password = Files.readString(pki.certs().resolve("alpha.pass")).trim();
         assertFalse("no secret in the log", alpha.console().contains(password));
     }
 
     @Test
     public void oneNodeCanNeitherSpeakForAnotherNorReadItsCommands() throws Exception {
-        try (MqttProbe asBeta = MqttProbe.tls(url(), tls(certs().resolve("beta.p12")))) {
+        try (MqttProbe asBeta = MqttProbe.tls(url(), pki.tls("beta"))) {
             asBeta.publish("nodes/alpha/status", "{\"node\": \"alpha\", \"status\": \"offline\", \"forged\": true}", true);
             asBeta.publish("nodes/alpha/heartbeat", "{\"node\": \"alpha\", \"forged\": true}");
             // Mosquitto grants the subscription and delivers nothing the ACL does not let beta read.
@@ -176,7 +130,7 @@ public class TlsFleetIT {
         operator.await("nodes/beta/heartbeat", seen -> seen.text().contains("after the forgeries"), LIMIT);
         assertTrue("a forged heartbeat of alpha got through", operator.seenOn("nodes/alpha/heartbeat").stream()
                 .noneMatch(seen -> seen.text().contains("forged")));
-        try (MqttProbe late = MqttProbe.tls(url(), tls(certs().resolve("operator.p12"))).subscribe("nodes/alpha/status")) {
+        try (MqttProbe late = MqttProbe.tls(url(), pki.tls("operator")).subscribe("nodes/alpha/status")) {
             assertEquals("alpha is still online, for everyone", "online",
                     late.await("nodes/alpha/status", seen -> true, LIMIT).json().get("status"));
         }
@@ -192,34 +146,34 @@ public class TlsFleetIT {
 
     @Test
     public void certificatesTheFleetDidNotIssueOrThatExpiredGetNobodyIn() throws Exception {
-        Path other = pki.resolve("other-ca");
-        launch("ca", "init", "--dir", other.toString());
-        launch("cert", "issue", "mallory", "--ca", other.toString(), "--out", pki.resolve("other").toString());
+        Path other = pki.root().resolve("other-ca");
+        pki.run("ca", "init", "--dir", other.toString());
+        pki.run("cert", "issue", "mallory", "--ca", other.toString(), "--out", pki.root().resolve("other").toString());
         Clock longAgo = Clock.offset(Clock.systemUTC(), Duration.ofDays(-400));
-        IssuedFiles.write(new CertificateIssuer(FleetCa.load(ca()), longAgo).issue("old", CertificateIssuer.Role.NODE,
-                List.of(), 30), "old", pki.resolve("other"), null);
+        IssuedFiles.write(new CertificateIssuer(FleetCa.load(pki.ca()), longAgo).issue("old", CertificateIssuer.Role.NODE,
+                List.of(), 30), "old", pki.root().resolve("other"), null);
 
         for (String client : List.of("mallory", "old")) {
             try {
-                MqttProbe.tls(url(), tls(pki.resolve("other").resolve(client + ".p12"))).close();
+                MqttProbe.tls(url(), FleetPki.tls(pki.root().resolve("other").resolve(client + ".p12"), pki.ca())).close();
                 throw new AssertionError(client + " got in");
             } catch (org.eclipse.paho.client.mqttv3.MqttException refused) {
                 // the broker refused the handshake
             }
         }
         Installation.Result stranger = installation.run(LIMIT, "--name", "mallory", "--home",
-                pki.resolve("mallory-home").toString(), "--broker", url(), "--trust", ca().resolve("ca.crt").toString(),
-                "--identity", pki.resolve("other").resolve("mallory.p12").toString());
+                pki.root().resolve("mallory-home").toString(), "--broker", url(), "--trust", pki.caCertificate().toString(),
+                "--identity", pki.root().resolve("other").resolve("mallory.p12").toString());
         assertEquals(stranger.output(), 2, stranger.exitCode());
         assertTrue(stranger.output(), stranger.output().contains("is not signed by the CA of"));
-        Installation.Result expired = installation.run(LIMIT, "--name", "old", "--home", pki.resolve("old-home").toString(),
-                "--broker", url(), "--identity", pki.resolve("other").resolve("old.p12").toString());
+        Installation.Result expired = installation.run(LIMIT, "--name", "old", "--home", pki.root().resolve("old-home").toString(),
+                "--broker", url(), "--identity", pki.root().resolve("other").resolve("old.p12").toString());
         assertEquals(2, expired.exitCode());
         assertTrue(expired.output(), expired.output().contains("expired on"));
-        Files.writeString(pki.resolve("wrong.pass"), "guess");
-        Installation.Result wrong = installation.run(LIMIT, "--name", "alpha2", "--home", pki.resolve("a2-home").toString(),
-                "--broker", url(), "--identity", certs().resolve("alpha.p12").toString(), "--identity-password-file",
-                pki.resolve("wrong.pass").toString());
+        Files.writeString(pki.root().resolve("wrong.pass"), "guess");
+        Installation.Result wrong = installation.run(LIMIT, "--name", "alpha2", "--home", pki.root().resolve("a2-home").toString(),
+                "--broker", url(), "--identity", pki.p12("alpha").toString(), "--identity-password-file",
+                pki.root().resolve("wrong.pass").toString());
         assertEquals(2, wrong.exitCode());
         assertTrue(wrong.output(), wrong.output().contains("does not open"));
         assertFalse(wrong.output().contains("guess"));
@@ -227,14 +181,13 @@ public class TlsFleetIT {
 
     @Test
     public void aBrokerWhoseCertificateNamesAnotherHostIsRefusedByTheNode() throws Exception {
-        launch("cert", "issue", "elsewhere", "--ca", ca().toString(), "--out", certs().toString(), "--server",
-                "broker.example");
-        launch("cert", "issue", "fooled", "--ca", ca().toString(), "--out", certs().toString());
-        try (MosquittoBroker impostor = MosquittoBroker.startTls(pki.resolve("impostor"), ca().resolve("ca.crt"),
-                certs().resolve("elsewhere.crt"), certs().resolve("elsewhere.key"));
-                NodeProcess fooled = NodeProcess.start(installation, "fooled", pki.resolve("fooled-home"), "--broker",
-                        "ssl://127.0.0.1:" + impostor.port(), "--trust", ca().resolve("ca.crt").toString(), "--identity",
-                        certs().resolve("fooled.p12").toString())) {
+        pki.issue("elsewhere", "--server", "broker.example");
+        pki.issue("fooled");
+        try (MosquittoBroker impostor = MosquittoBroker.startTls(pki.root().resolve("impostor"), pki.caCertificate(),
+                pki.certs().resolve("elsewhere.crt"), pki.certs().resolve("elsewhere.key"));
+                NodeProcess fooled = NodeProcess.start(installation, "fooled", pki.root().resolve("fooled-home"), "--broker",
+                        "ssl://127.0.0.1:" + impostor.port(), "--trust", pki.caCertificate().toString(), "--identity",
+                        pki.p12("fooled").toString())) {
             fooled.awaitConsole("TLS: the broker's certificate does not name the host this node connects to",
                     NodeProcess.BOOT_LIMIT);
         }

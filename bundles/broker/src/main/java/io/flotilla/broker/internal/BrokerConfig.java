@@ -1,6 +1,7 @@
 package io.flotilla.broker.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** {@code etc/io.flotilla.broker.cfg}: the broker a node hosts for the single-machine default. */
@@ -35,4 +36,28 @@ public @interface BrokerConfig {
 
     @AttributeDefinition(description = "Memory for messages in flight before the broker pages to disk, in MB")
     int max_memory_mb() default 32;
+
+    @AttributeDefinition(description = "The broker's certificate, a PKCS12 key store (bin/flotilla cert issue NAME --server "
+            + "HOST): with it, the broker speaks TLS only and every client must present a certificate of tls.truststore")
+    String tls_keystore() default "";
+
+    @AttributeDefinition(type = AttributeType.PASSWORD, description = "Password of tls.keystore; else "
+            + "tls.keystore.password.file, else NAME.pass beside NAME.p12")
+    String tls_keystore_password() default "";
+
+    @AttributeDefinition(description = "A file holding the password of tls.keystore")
+    String tls_keystore_password_file() default "";
+
+    @AttributeDefinition(description = "The fleet CA (PEM, ca.crt) whose certificates clients must present")
+    String tls_truststore() default "";
+
+    @AttributeDefinition(description = "The operators: certificate CNs that may do anything; nodes get their own topics")
+    String[] operators() default {};
+
+    @AttributeDefinition(description = "The fleet's topic prefix (topic.prefix of io.flotilla.mqtt.cfg), for the rules")
+    String topic_prefix() default "";
+
+    @AttributeDefinition(description = "Listen beyond loopback without TLS anyway: anyone who reaches the port commands the "
+            + "fleet. Logged as a warning at every start")
+    boolean insecure() default false;
 }

@@ -5,13 +5,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
@@ -60,6 +66,17 @@ public final class EmbeddedBroker {
         }
         int port = config.port();
         String host = config.host();
+        boolean tls = !config.tls_keystore().isBlank();
+        if (!tls && !loopback(host)) {
+            if (!config.insecure()) {
+                LOG.error("The embedded broker will not listen on {} without TLS: anyone who reaches the port could command "
+                        + "the fleet. Start the node with --identity and --trust (docs/security.md), listen on 127.0.0.1, "
+                        + "or set insecure = true in {}.cfg", host, BrokerConfig.PID);
+                return null;
+            }
+            LOG.warn("The embedded broker listens on {}:{} without TLS (insecure = true): anyone who reaches the port "
+                    + "commands the fleet", host, port);
+        }
         String taken = portProblem(host, port);
         if (taken != null) {
             LOG.error("The embedded broker cannot listen on {}:{}: {}. Another broker may run there; this node "
@@ -67,7 +84,11 @@ public final class EmbeddedBroker {
                     + "broker of its own, or with --broker HOST:PORT to join another one", host, port, taken);
             return null;
         }
-        ActiveMQServer started = new ActiveMQServerImpl(configuration(context, config, host, port));
+        Configuration configuration = configuration(context, config, host, port, tls);
+        ActiveMQServer started = tls
+                ? new ActiveMQServerImpl(configuration, new CertificateSecurity(new FleetAcl(config.topic_prefix().trim(),
+                        Set.of(config.operators())), configuration::getWildcardConfiguration))
+                : new ActiveMQServerImpl(configuration);
         started.addProtocolManagerFactory(mqtt);
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(EmbeddedBroker.class.getClassLoader());
@@ -76,8 +97,9 @@ public final class EmbeddedBroker {
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }
-        LOG.info("Embedded MQTT broker listening on {}:{} (persistence {}{})", host, port,
-                config.persistence() ? "on" : "off", config.persistence() && config.sync_writes() ? ", synced writes" : "");
+        LOG.info("Embedded MQTT broker listening on {}:{}{} (persistence {}{})", host, port,
+                tls ? " over TLS, for clients with a certificate of the fleet CA" : "", config.persistence() ? "on" : "off",
+                config.persistence() && config.sync_writes() ? ", synced writes" : "");
         return started;
     }
 
@@ -89,14 +111,14 @@ public final class EmbeddedBroker {
         }
     }
 
-    private static Configuration configuration(BundleContext context, BrokerConfig config, String host, int port)
+    private static Configuration configuration(BundleContext context, BrokerConfig config, String host, int port, boolean tls)
             throws Exception {
         Path data = config.data_dir().isBlank()
                 ? Path.of(context.getProperty("karaf.data") != null ? context.getProperty("karaf.data") : "data", "flotilla", "broker")
                 : Path.of(config.data_dir());
         ConfigurationImpl configuration = new ConfigurationImpl();
         configuration.setName("flotilla");
-        configuration.setSecurityEnabled(false);
+        configuration.setSecurityEnabled(tls);
         configuration.setJMXManagementEnabled(false);
         configuration.setPersistenceEnabled(config.persistence());
         configuration.setJournalType(JournalType.NIO);
@@ -118,8 +140,17 @@ public final class EmbeddedBroker {
         configuration.setGlobalMaxSize(config.max_memory_mb() * 1024L * 1024L);
         // A slow disk must not halt the whole node (Artemis' default policy kills the JVM).
         configuration.setCriticalAnalyzerPolicy(CriticalAnalyzerPolicy.LOG);
-        configuration.addAcceptorConfiguration("mqtt",
-                "tcp://" + host + ":" + port + "?protocols=MQTT;useEpoll=false;useKQueue=false;tcpNoDelay=true");
+        Map<String, Object> acceptor = new HashMap<>(tls ? BrokerTls.acceptorParameters(config, data) : Map.of());
+        acceptor.put(TransportConstants.HOST_PROP_NAME, host);
+        acceptor.put(TransportConstants.PORT_PROP_NAME, port);
+        acceptor.put(TransportConstants.PROTOCOLS_PROP_NAME, "MQTT");
+        acceptor.put(TransportConstants.USE_EPOLL_PROP_NAME, false);
+        acceptor.put(TransportConstants.USE_KQUEUE_PROP_NAME, false);
+        acceptor.put(TransportConstants.TCP_NODELAY_PROPNAME, true);
+        // A publish the rules refuse is dropped, as Mosquitto does; closing the connection would have the
+        // node send it again after every reconnect.
+        acceptor.put("closeMqttConnectionOnPublishAuthorizationFailure", false);
+        configuration.addAcceptorConfiguration(new TransportConfiguration(NettyAcceptorFactory.class.getName(), acceptor, "mqtt"));
         configuration.addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue")));
@@ -129,6 +160,14 @@ public final class EmbeddedBroker {
                     .addQueueConfiguration(QueueConfiguration.of(address).setRoutingType(RoutingType.ANYCAST)));
         }
         return configuration;
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Why {@code host:port} cannot be listened on, or null when it can. */

@@ -40,7 +40,9 @@ record MqttSettings(List<String> serverUris, String clientId, String username, c
     }
 
     static MqttSettings from(MqttConfig config, String nodeName) {
-        String broker = firstNonBlank(config.broker_url(), "127.0.0.1");
+        // No broker named: this node's own embedded one, over TLS when the node has an identity (the
+        // embedded broker then takes the same identity and requires TLS).
+        String broker = firstNonBlank(config.broker_url(), config.tls_keystore().isBlank() ? "127.0.0.1" : "ssl://127.0.0.1");
         int port = config.broker_port();
         List<String> uris = BrokerAddress.parse(broker, port);
         // TLS is set up, and checked, only for a broker it is for: a node on a plain broker ignores tls.*.

@@ -23,7 +23,6 @@ import io.flotilla.runtime.AgentDetails;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.FleetControl;
-import io.flotilla.runtime.FleetRegistry;
 import io.flotilla.runtime.NodeDetails;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
@@ -39,14 +38,14 @@ import io.flotilla.spi.fleet.FleetRequests;
 @Component(service = FleetControl.class)
 public final class FleetControlImpl implements FleetControl {
 
-    private final FleetRegistry registry;
+    private final NodeRegistry registry;
     private final FleetRequests requests;
     private final FleetLink fleet;
     private final AgentManager agents;
     private final String self;
 
     @Activate
-    public FleetControlImpl(@Reference FleetRegistry registry, @Reference FleetRequests requests, @Reference FleetLink fleet,
+    public FleetControlImpl(@Reference NodeRegistry registry, @Reference FleetRequests requests, @Reference FleetLink fleet,
             @Reference AgentManager agents, @Reference NodeIdentity node) {
         this.registry = registry;
         this.requests = requests;
@@ -87,7 +86,12 @@ public final class FleetControlImpl implements FleetControl {
         }
         Map<String, Object> document = config.toMap();
         document.put("node", target);
-        return command(target, "spawn", document, timeout);
+        return command(target, "spawn", document, timeout).thenApply(result -> {
+            if (result.success() && result.fields().get("agent") instanceof String agent) {
+                registry.spawnedOn(agent, target);
+            }
+            return result;
+        });
     }
 
     @Override

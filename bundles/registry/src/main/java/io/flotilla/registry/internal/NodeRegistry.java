@@ -43,7 +43,7 @@ import io.flotilla.util.Json;
  * and on start reloads it with every node offline until heard from; the retained statuses bring the
  * live ones back as soon as the subscription is made.
  */
-@Component(service = FleetRegistry.class, immediate = true, configurationPid = RegistryConfig.PID)
+@Component(service = {FleetRegistry.class, NodeRegistry.class}, immediate = true, configurationPid = RegistryConfig.PID)
 @Designate(ocd = RegistryConfig.class)
 public final class NodeRegistry implements FleetRegistry {
 
@@ -238,6 +238,14 @@ public final class NodeRegistry implements FleetRegistry {
         } catch (IOException e) {
             LOG.error("Could not save the fleet registry to {}: {}", file, e.getMessage());
         }
+    }
+
+    /**
+     * Notes that {@code node} said it runs {@code agent} in reply to a spawn this node sent, so that an
+     * ask right after the spawn finds it before the agent's first heartbeat arrives.
+     */
+    void spawnedOn(String agent, String node) {
+        view.agentSeen(agent, node, true);
     }
 
     // ---------------------------------------------------------------- FleetRegistry
