@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,14 +66,30 @@ public final class CertificateIssuer {
      * (host names or addresses) it serves TLS for those too, as a broker does.
      */
     public Issued issue(String name, Role role, List<String> servers, int days) throws GeneralSecurityException {
-        if (!NAME.matcher(name).matches()) {
+        checkName(name);
+        KeyPair pair = Keys.generate();
+        return new Issued(certify(name, role, pair.getPublic(), servers, days), pair.getPrivate(), ca.certificate());
+    }
+
+    /** A node certificate for {@code name} and a key its holder made and keeps (a pairing request's). */
+    public X509Certificate certify(String name, PublicKey key, int days) throws GeneralSecurityException {
+        checkName(name);
+        return certify(name, Role.NODE, key, List.of(), days);
+    }
+
+    /** Refuses what is not a {@link #NAME}. */
+    public static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("'" + name + "' is no node or operator name: 1 to 64 of A-Z a-z 0-9 . _ -,"
                     + " not starting with '.'");
         }
+    }
+
+    private X509Certificate certify(String name, Role role, PublicKey key, List<String> servers, int days)
+            throws GeneralSecurityException {
         if (days < 1) {
             throw new IllegalArgumentException("a certificate is valid for a day at least, not " + days);
         }
-        KeyPair pair = Keys.generate();
         Instant now = clock.instant();
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Flotilla").addRDN(BCStyle.OU, role.unit)
                 .addRDN(BCStyle.CN, name).build();
@@ -83,18 +101,17 @@ public final class CertificateIssuer {
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                     new JcaX509CertificateHolder(ca.certificate()).getSubject(), FleetCa.serial(),
-                    Date.from(now.minus(FleetCa.BACKDATE)), Date.from(now.plus(Duration.ofDays(days))), subject,
-                    pair.getPublic())
+                    Date.from(now.minus(FleetCa.BACKDATE)), Date.from(now.plus(Duration.ofDays(days))), subject, key)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes.toArray(KeyPurposeId[]::new)))
-                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()))
+                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key))
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             extensions.createAuthorityKeyIdentifier(ca.certificate()));
             if (!servers.isEmpty()) {
                 builder.addExtension(Extension.subjectAlternativeName, false, alternativeNames(servers));
             }
-            return new Issued(Keys.sign(builder, ca.key()), pair.getPrivate(), ca.certificate());
+            return Keys.sign(builder, ca.key());
         } catch (IOException e) {
             throw new GeneralSecurityException("could not build the certificate of " + name, e);
         }

@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +32,13 @@ public final class Main {
             "    --operator     an operator's certificate (OU=operator), not a node's",
             "",
             "Used by bin/flotilla --identity before the node starts:",
-            "       identity check --identity NAME.p12 [--password-file FILE] [--trust ca.crt] [--name NODE]");
+            "       identity check --identity NAME.p12 [--password-file FILE] [--trust ca.crt] [--name NODE]",
+            "and by bin/flotilla --pair, to pair a node that has no certificate yet:",
+            "       pair NAME --url ssl://HOST:PORT --trust ca.crt --out DIR [--wait SECONDS]",
+            "",
+            "  cert revoke  revoke NAME's certificate: adds it to DIR/crl.pem, which the brokers read",
+            "               (Mosquitto's crlfile, the embedded broker's tls.crl)",
+            "       bin/flotilla cert revoke NAME --ca DIR");
 
     private Main() {
     }
@@ -49,6 +57,8 @@ public final class Main {
                         "--days"), out, clock);
                 case "identity check" -> identityCheck(parsed.allowing("--identity", "--password-file", "--trust", "--name"), out,
                         clock);
+                case "cert revoke" -> certRevoke(parsed.allowing("--ca"), out, clock);
+                case "pair" -> pair(parsed.allowing("--url", "--trust", "--out", "--wait"), out, clock);
                 case "help" -> out.println(USAGE);
                 default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
             }
@@ -64,6 +74,7 @@ public final class Main {
         String fleet = args.optional("--fleet", "Flotilla");
         FleetCa ca = FleetCa.create(fleet, args.days(3650), clock);
         ca.save(dir);
+        new CaLedger(dir, ca, clock).start();
         out.println("flotilla: fleet CA created: " + dir.resolve(FleetCa.CERTIFICATE) + " (give it to every node and broker) and "
                 + dir.resolve(FleetCa.KEY) + " (owner only; keep it on this machine, backed up)");
         out.println("flotilla: valid until " + ca.certificate().getNotAfter().toInstant());
@@ -82,12 +93,14 @@ public final class Main {
 
     private static void certIssue(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {
         String name = args.subject();
-        FleetCa ca = FleetCa.load(Path.of(args.required("--ca")));
+        Path caDir = Path.of(args.required("--ca"));
+        FleetCa ca = FleetCa.load(caDir);
         Path dir = Path.of(args.required("--out"));
         CertificateIssuer.Role role = args.flag("--operator") ? CertificateIssuer.Role.OPERATOR : CertificateIssuer.Role.NODE;
         Issued issued = new CertificateIssuer(ca, clock).issue(name, role, args.all("--server"), args.days(365));
         String password = args.optional("--password", null);
         Path p12 = IssuedFiles.write(issued, name, dir, password == null ? null : password.toCharArray());
+        new CaLedger(caDir, ca, clock).record(name, issued.certificate());
         out.println("flotilla: issued " + role.unit + " certificate CN=" + name + " valid until "
                 + issued.certificate().getNotAfter().toInstant());
         out.println("flotilla: " + dir.resolve(name + ".crt") + ", " + dir.resolve(name + ".key") + " (PEM), " + p12
@@ -95,6 +108,25 @@ public final class Main {
         if (Files.exists(dir.resolve(name + ".pass"))) {
             out.println("flotilla: the password is not shown; the .pass file is readable by its owner only");
         }
+    }
+
+    private static void certRevoke(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {
+        String name = args.subject();
+        Path caDir = Path.of(args.required("--ca"));
+        X509Certificate revoked = new CaLedger(caDir, FleetCa.load(caDir), clock).revoke(name);
+        out.println("flotilla: revoked " + name + "'s certificate " + revoked.getSerialNumber().toString(16) + "; "
+                + caDir.resolve(CaLedger.REVOCATIONS) + " lists it: copy it to the brokers that do not read it there"
+                + " (Mosquitto reads its crlfile when it starts)");
+    }
+
+    private static void pair(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {
+        String name = args.words.size() == 2 ? args.words.get(1) : null;
+        if (name == null) {
+            throw new IllegalArgumentException("pair needs one NAME\n" + USAGE);
+        }
+        X509Certificate ca = Pem.certificates(Files.readString(Path.of(args.required("--trust")))).get(0);
+        long wait = args.number("--wait", PairingDesk.LIFETIME.toSeconds());
+        new Enrollment(args.required("--url"), ca, name, clock, out).pair(Path.of(args.required("--out")), Duration.ofSeconds(wait));
     }
 
     /** The command line: a command of two words, maybe a name, then options. */
@@ -138,12 +170,15 @@ public final class Main {
             if (words.size() == 1 && words.get(0).equals("help")) {
                 return "help";
             }
+            if (!words.isEmpty() && words.get(0).equals("pair")) {
+                return "pair";
+            }
             return words.size() >= 2 ? words.get(0) + " " + words.get(1) : String.join(" ", words);
         }
 
         String subject() {
             if (words.size() != 3) {
-                throw new IllegalArgumentException("cert issue needs one NAME\n" + USAGE);
+                throw new IllegalArgumentException(command() + " needs one NAME\n" + USAGE);
             }
             return words.get(2);
         }
@@ -170,14 +205,18 @@ public final class Main {
         }
 
         int days(int otherwise) {
-            String days = optional("--days", null);
-            if (days == null) {
+            return (int) number("--days", otherwise);
+        }
+
+        long number(String option, long otherwise) {
+            String value = optional(option, null);
+            if (value == null) {
                 return otherwise;
             }
             try {
-                return Integer.parseInt(days);
+                return Integer.parseInt(value);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--days takes a whole number of days, not '" + days + "'");
+                throw new IllegalArgumentException(option + " takes a whole number, not '" + value + "'");
             }
         }
     }

@@ -24,12 +24,12 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
  * ({@code BEGIN PRIVATE KEY}, unencrypted: the file's permissions protect it). Reads the keys
  * OpenSSL writes too ({@code BEGIN EC PRIVATE KEY}).
  */
-final class Pem {
+public final class Pem {
 
     private Pem() {
     }
 
-    static String of(X509Certificate... certificates) {
+    public static String of(X509Certificate... certificates) {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
             for (X509Certificate certificate : certificates) {
@@ -51,7 +51,7 @@ final class Pem {
         return text.toString();
     }
 
-    static List<X509Certificate> certificates(String text) throws IOException, GeneralSecurityException {
+    public static List<X509Certificate> certificates(String text) throws IOException, GeneralSecurityException {
         List<X509Certificate> certificates = new ArrayList<>();
         try (PEMParser parser = new PEMParser(new StringReader(text))) {
             Object item;

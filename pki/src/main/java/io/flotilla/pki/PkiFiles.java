@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -42,6 +43,17 @@ final class PkiFiles {
     /** Writes what anyone may read: a certificate. */
     static void writePublic(Path file, String text) throws IOException {
         write(file, text.getBytes(StandardCharsets.US_ASCII), PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    /**
+     * Replaces what {@code file} holds at once (a ledger, a revocation list): a reader sees the old
+     * text or the new, never a part of either.
+     */
+    static void replace(Path file, String text, boolean secret) throws IOException {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.deleteIfExists(next);
+        write(next, text.getBytes(StandardCharsets.US_ASCII), secret ? OWNER_FILE : PosixFilePermissions.fromString("rw-r--r--"));
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void write(Path file, byte[] bytes, Set<PosixFilePermission> permissions) throws IOException {

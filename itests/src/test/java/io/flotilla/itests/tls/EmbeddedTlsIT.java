@@ -1,6 +1,7 @@
 package io.flotilla.itests.tls;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
@@ -8,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -92,6 +96,26 @@ public class EmbeddedTlsIT {
         Map<String, Object> reply = operator.awaitJson("replies/operator/asks", "request_id", "a1", LIMIT);
         assertEquals(3, reply.get("result"));
         assertTrue(hub.console(), hub.console().contains("over TLS, for clients with a certificate of the fleet CA"));
+        for (NodeProcess node : new NodeProcess[] {hub, beta}) {
+            assertFalse(node.console(), node.console().contains("the broker refused the subscription"));
+        }
+    }
+
+    @Test
+    public void aClientThatVanishesIsOfflineByItsLastWill() throws Exception {
+        // The will is sent after the connection is gone, when its certificate can no longer be read from it
+        MqttClient carol = new MqttClient(url(), "flotilla-carol", new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setSocketFactory(pki.tls("carol"));
+        options.setWill("nodes/carol/status", "{\"node\": \"carol\", \"status\": \"offline\"}".getBytes(), 1, true);
+        carol.connect(options);
+        carol.publish("nodes/carol/status", "{\"node\": \"carol\", \"status\": \"online\"}".getBytes(), 1, true);
+        operator.awaitJson("nodes/carol/status", "status", "online", LIMIT);
+
+        carol.disconnectForcibly(0, 0, false); // no DISCONNECT: as a node that lost power
+        carol.close(true);
+
+        operator.awaitJson("nodes/carol/status", "status", "offline", LIMIT);
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -52,14 +53,15 @@ public class TlsFleetIT {
         pki = new FleetPki(installation);
         pki.initCa();
         pki.issue("broker", "--server", "127.0.0.1", "--server", "localhost");
-        for (String node : List.of("alpha", "beta", "nocert")) {
+        for (String node : List.of("alpha", "beta", "nocert", "mallory")) {
             pki.issue(node);
         }
+        pki.run("cert", "revoke", "mallory", "--ca", pki.ca().toString());
         pki.issue("operator", "--operator");
         // The ACL the assembly ships, as docs/security.md has an operator use it.
         broker = MosquittoBroker.startTls(pki.root().resolve("mosquitto"), pki.caCertificate(),
                 pki.certs().resolve("broker.crt"), pki.certs().resolve("broker.key"),
-                "acl_file " + installation.root().resolve("etc/mosquitto/acl"));
+                "acl_file " + installation.root().resolve("etc/mosquitto/acl"), "crlfile " + pki.ca().resolve("crl.pem"));
         operator = MqttProbe.tls(url(), pki.tls("operator")).subscribe("nodes/+/status", "replies/#",
                 "nodes/+/migrate_result", "nodes/+/heartbeat");
         alpha = node("alpha", "--identity", pki.p12("alpha").toString());
@@ -191,5 +193,16 @@ public class TlsFleetIT {
             fooled.awaitConsole("TLS: the broker's certificate does not name the host this node connects to",
                     NodeProcess.BOOT_LIMIT);
         }
+    }
+
+    @Test
+    public void aRevokedCertificateCannotConnect() throws Exception {
+        try {
+            MqttProbe.tls(url(), pki.tls("mallory")).close();
+            throw new AssertionError("Mosquitto let in a certificate the CA revoked");
+        } catch (MqttException refused) {
+            // the handshake failed: Mosquitto checked the CA's crl.pem
+        }
+        MqttProbe.tls(url(), pki.tls("nocert")).close(); // while an unrevoked one of the same CA gets in
     }
 }

@@ -51,6 +51,14 @@ public @interface BrokerConfig {
     @AttributeDefinition(description = "The fleet CA (PEM, ca.crt) whose certificates clients must present")
     String tls_truststore() default "";
 
+    @AttributeDefinition(description = "The fleet CA's revocation list (PEM, crl.pem of the CA's directory): a client whose "
+            + "certificate it lists is refused, and disconnected when it is listed while connected. Read again when it changes")
+    String tls_crl() default "";
+
+    @AttributeDefinition(description = "A second TLS port for pairing (0: none): clients without a certificate may send "
+            + "pairing requests there and read the answers, nothing else")
+    int enrollment_port() default 0;
+
     @AttributeDefinition(description = "The operators: certificate CNs that may do anything; nodes get their own topics")
     String[] operators() default {};
 

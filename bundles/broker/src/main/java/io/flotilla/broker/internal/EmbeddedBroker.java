@@ -15,6 +15,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.WildcardConfiguration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
@@ -46,16 +47,24 @@ public final class EmbeddedBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     private final ActiveMQServer server;
+    private final RevokedSessions revokedSessions;
 
     @Activate
     public EmbeddedBroker(BundleContext context, BrokerConfig config,
             @Reference(target = "(component.name=org.apache.activemq.artemis.core.protocol.mqtt.MQTTProtocolManagerFactory)")
             ProtocolManagerFactory<?> mqtt) throws Exception {
-        this.server = start(context, config, mqtt);
+        Revocations revocations = !config.tls_keystore().isBlank() && !config.tls_crl().isBlank()
+                ? new Revocations(Path.of(config.tls_crl().trim()), Path.of(config.tls_truststore().trim())) : null;
+        // The rules see the broker's addresses through the wildcards the broker is configured with
+        WildcardConfiguration wildcards = new WildcardConfiguration();
+        CertificateSecurity security = new CertificateSecurity(new FleetAcl(config.topic_prefix().trim(), Set.of(config.operators())),
+                wildcards, revocations, config.enrollment_port() > 0);
+        this.server = start(context, config, mqtt, security, wildcards);
+        this.revokedSessions = server != null && revocations != null ? new RevokedSessions(server, revocations, security) : null;
     }
 
-    private static ActiveMQServer start(BundleContext context, BrokerConfig config, ProtocolManagerFactory<?> mqtt)
-            throws Exception {
+    private static ActiveMQServer start(BundleContext context, BrokerConfig config, ProtocolManagerFactory<?> mqtt,
+            CertificateSecurity security, WildcardConfiguration wildcards) throws Exception {
         if (!config.joining().isBlank()) {
             LOG.info("No embedded broker: this node joins the broker at {}", config.joining().trim());
             return null;
@@ -85,10 +94,8 @@ public final class EmbeddedBroker {
             return null;
         }
         Configuration configuration = configuration(context, config, host, port, tls);
-        ActiveMQServer started = tls
-                ? new ActiveMQServerImpl(configuration, new CertificateSecurity(new FleetAcl(config.topic_prefix().trim(),
-                        Set.of(config.operators())), configuration::getWildcardConfiguration))
-                : new ActiveMQServerImpl(configuration);
+        configuration.setWildCardConfiguration(wildcards);
+        ActiveMQServer started = tls ? new ActiveMQServerImpl(configuration, security) : new ActiveMQServerImpl(configuration);
         started.addProtocolManagerFactory(mqtt);
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(EmbeddedBroker.class.getClassLoader());
@@ -100,11 +107,18 @@ public final class EmbeddedBroker {
         LOG.info("Embedded MQTT broker listening on {}:{}{} (persistence {}{})", host, port,
                 tls ? " over TLS, for clients with a certificate of the fleet CA" : "", config.persistence() ? "on" : "off",
                 config.persistence() && config.sync_writes() ? ", synced writes" : "");
+        if (tls && config.enrollment_port() > 0) {
+            LOG.info("Pairing requests taken on {}:{} (TLS, no client certificate: pairing topics only)", host,
+                    config.enrollment_port());
+        }
         return started;
     }
 
     @Deactivate
     void deactivate() throws Exception {
+        if (revokedSessions != null) {
+            revokedSessions.close();
+        }
         if (server != null) {
             server.stop();
             LOG.info("Embedded MQTT broker stopped");
@@ -119,6 +133,9 @@ public final class EmbeddedBroker {
         ConfigurationImpl configuration = new ConfigurationImpl();
         configuration.setName("flotilla");
         configuration.setSecurityEnabled(tls);
+        // Artemis would remember a certificate's holder by its subject, across connections: a node revoked
+        // after it connected could come straight back. CertificateSecurity remembers per connection instead.
+        configuration.setAuthenticationCacheSize(0);
         configuration.setJMXManagementEnabled(false);
         configuration.setPersistenceEnabled(config.persistence());
         configuration.setJournalType(JournalType.NIO);
@@ -140,17 +157,13 @@ public final class EmbeddedBroker {
         configuration.setGlobalMaxSize(config.max_memory_mb() * 1024L * 1024L);
         // A slow disk must not halt the whole node (Artemis' default policy kills the JVM).
         configuration.setCriticalAnalyzerPolicy(CriticalAnalyzerPolicy.LOG);
-        Map<String, Object> acceptor = new HashMap<>(tls ? BrokerTls.acceptorParameters(config, data) : Map.of());
-        acceptor.put(TransportConstants.HOST_PROP_NAME, host);
-        acceptor.put(TransportConstants.PORT_PROP_NAME, port);
-        acceptor.put(TransportConstants.PROTOCOLS_PROP_NAME, "MQTT");
-        acceptor.put(TransportConstants.USE_EPOLL_PROP_NAME, false);
-        acceptor.put(TransportConstants.USE_KQUEUE_PROP_NAME, false);
-        acceptor.put(TransportConstants.TCP_NODELAY_PROPNAME, true);
-        // A publish the rules refuse is dropped, as Mosquitto does; closing the connection would have the
-        // node send it again after every reconnect.
-        acceptor.put("closeMqttConnectionOnPublishAuthorizationFailure", false);
-        configuration.addAcceptorConfiguration(new TransportConfiguration(NettyAcceptorFactory.class.getName(), acceptor, "mqtt"));
+        Map<String, Object> secured = tls ? BrokerTls.acceptorParameters(config, data) : Map.of();
+        configuration.addAcceptorConfiguration(acceptor("mqtt", secured, host, port));
+        if (tls && config.enrollment_port() > 0) {
+            Map<String, Object> enrollment = new HashMap<>(secured);
+            enrollment.put(TransportConstants.NEED_CLIENT_AUTH_PROP_NAME, false);
+            configuration.addAcceptorConfiguration(acceptor("enrollment", enrollment, host, config.enrollment_port()));
+        }
         configuration.addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue")));
@@ -160,6 +173,20 @@ public final class EmbeddedBroker {
                     .addQueueConfiguration(QueueConfiguration.of(address).setRoutingType(RoutingType.ANYCAST)));
         }
         return configuration;
+    }
+
+    private static TransportConfiguration acceptor(String name, Map<String, Object> tls, String host, int port) {
+        Map<String, Object> acceptor = new HashMap<>(tls);
+        acceptor.put(TransportConstants.HOST_PROP_NAME, host);
+        acceptor.put(TransportConstants.PORT_PROP_NAME, port);
+        acceptor.put(TransportConstants.PROTOCOLS_PROP_NAME, "MQTT");
+        acceptor.put(TransportConstants.USE_EPOLL_PROP_NAME, false);
+        acceptor.put(TransportConstants.USE_KQUEUE_PROP_NAME, false);
+        acceptor.put(TransportConstants.TCP_NODELAY_PROPNAME, true);
+        // A publish the rules refuse is dropped, as Mosquitto does; closing the connection would have the
+        // node send it again after every reconnect.
+        acceptor.put("closeMqttConnectionOnPublishAuthorizationFailure", false);
+        return new TransportConfiguration(NettyAcceptorFactory.class.getName(), acceptor, name);
     }
 
     private static boolean loopback(String host) {

@@ -14,6 +14,13 @@ import java.util.Set;
  */
 final class FleetAcl {
 
+    /**
+     * The name of a client of the enrollment listener, which presented no certificate: it may send
+     * a pairing request and read the answers, nothing else. No certificate can carry it ('$' is in
+     * no node name).
+     */
+    static final String ENROLLEE = "$enrollee";
+
     /** What a client wants to do with a topic. */
     enum Access {
         READ,
@@ -41,6 +48,15 @@ final class FleetAcl {
             new Rule("replies/#", false, true),
             new Rule("replies/%u/#", true, false));
 
+    /** Pairing, outside the fleet's prefix: members read the requests, and the CA holder answers. */
+    private static final List<Rule> PAIRING_RULES = List.of(
+            new Rule("pairing/requests/+", true, false),
+            new Rule("pairing/replies/+", false, true));
+
+    private static final List<Rule> ENROLLEE_RULES = List.of(
+            new Rule("pairing/requests/+", false, true),
+            new Rule("pairing/replies/+", true, false));
+
     private final String prefix;
     private final Set<String> operators;
 
@@ -55,6 +71,9 @@ final class FleetAcl {
 
     /** Whether client {@code name} may {@code access} {@code topic}, a topic or, to read, a filter. */
     boolean allows(String name, Access access, String topic) {
+        if (ENROLLEE.equals(name)) {
+            return access != Access.NONE && matches(ENROLLEE_RULES, "", name, access, topic);
+        }
         if (name == null || name.isEmpty() || name.contains("/") || name.contains("+") || name.contains("#")) {
             return false;
         }
@@ -64,7 +83,11 @@ final class FleetAcl {
         if (access == Access.NONE) {
             return false;
         }
-        for (Rule rule : NODE_RULES) {
+        return matches(NODE_RULES, prefix, name, access, topic) || matches(PAIRING_RULES, "", name, access, topic);
+    }
+
+    private static boolean matches(List<Rule> rules, String prefix, String name, Access access, String topic) {
+        for (Rule rule : rules) {
             if (access == Access.READ ? !rule.read() : !rule.write()) {
                 continue;
             }

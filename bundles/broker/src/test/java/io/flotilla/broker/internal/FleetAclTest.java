@@ -60,4 +60,25 @@ class FleetAclTest {
         assertTrue(prefixed.allows("beta", WRITE, "site-a/nodes/beta/status"));
         assertFalse(prefixed.allows("beta", WRITE, "nodes/beta/status"));
     }
+
+    @Test
+    void aClientWithoutCertificateMaySendAPairingRequestAndReadTheAnswersOnly() {
+        assertTrue(acl.allows(FleetAcl.ENROLLEE, WRITE, "pairing/requests/gamma"));
+        assertTrue(acl.allows(FleetAcl.ENROLLEE, READ, "pairing/replies/gamma"));
+        for (String forbidden : List.of("pairing/replies/gamma", "nodes/gamma/status", "nodes/alpha/spawn", "agents/x/task",
+                "#", "pairing/#")) {
+            assertFalse(acl.allows(FleetAcl.ENROLLEE, WRITE, forbidden), forbidden);
+        }
+        for (String forbidden : List.of("pairing/requests/gamma", "pairing/#", "nodes/+/status", "#", "agents/#")) {
+            assertFalse(acl.allows(FleetAcl.ENROLLEE, READ, forbidden), forbidden);
+        }
+        assertFalse(acl.allows(FleetAcl.ENROLLEE, NONE, "pairing/requests/gamma"));
+    }
+
+    @Test
+    void membersReadPairingRequestsAndAnswerThem() {
+        assertTrue(acl.allows("alpha", READ, "pairing/requests/+"));
+        assertTrue(acl.allows("alpha", WRITE, "pairing/replies/gamma"));
+        assertFalse(acl.allows("alpha", WRITE, "pairing/requests/gamma"));
+    }
 }
