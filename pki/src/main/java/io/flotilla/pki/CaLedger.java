@@ -3,16 +3,23 @@ package io.flotilla.pki;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -36,6 +43,8 @@ public final class CaLedger {
 
     public static final String REVOCATIONS = "crl.pem";
     private static final String ISSUED = "issued";
+    private static final String PREVIOUS = "previous";
+    private static final String LOCK = "ca.lock";
 
     private final Path directory;
     private final FleetCa ca;
@@ -47,11 +56,24 @@ public final class CaLedger {
         this.clock = clock;
     }
 
-    /** Remembers that {@code certificate} is now {@code name}'s. */
-    public void record(String name, X509Certificate certificate) throws IOException {
+    /**
+     * Remembers that {@code certificate} is now {@code name}'s. The one it replaces is kept in
+     * {@code issued/previous/NAME/}: until it expires it still works, so revoking the name must reach it too.
+     */
+    public void record(String name, X509Certificate certificate) throws IOException, GeneralSecurityException {
         CertificateIssuer.checkName(name);
-        PkiFiles.createPrivateDirectory(directory.resolve(ISSUED));
-        PkiFiles.replace(directory.resolve(ISSUED).resolve(name + ".crt"), Pem.of(certificate), false);
+        try (FileLock lock = lock()) {
+            PkiFiles.createPrivateDirectory(directory.resolve(ISSUED));
+            Path current = directory.resolve(ISSUED).resolve(name + ".crt");
+            if (Files.isRegularFile(current)) {
+                Path previous = directory.resolve(ISSUED).resolve(PREVIOUS).resolve(name);
+                Files.createDirectories(previous);
+                X509Certificate replaced = Pem.certificates(Files.readString(current)).get(0);
+                Files.move(current, previous.resolve(replaced.getSerialNumber().toString(16) + ".crt"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+            PkiFiles.replace(current, Pem.of(certificate), false);
+        }
     }
 
     /** {@code name}'s certificate, if the CA issued one that is neither expired nor revoked. */
@@ -66,18 +88,63 @@ public final class CaLedger {
         return expired || revocations().isRevoked(certificate) ? Optional.empty() : Optional.of(certificate);
     }
 
-    /** Revokes {@code name}'s active certificate: adds it to {@code crl.pem}; returns it. */
-    public X509Certificate revoke(String name) throws IOException, GeneralSecurityException {
-        X509Certificate certificate = activeCertificate(name).orElseThrow(() -> new IllegalArgumentException(
-                "the CA in " + directory + " has no valid certificate of " + name + " to revoke"));
-        X509CRL current = revocations();
-        X509v2CRLBuilder builder = builder(crlNumber(current).add(BigInteger.ONE));
-        for (X509CRLEntry entry : Optional.ofNullable(current.getRevokedCertificates()).orElse(java.util.Set.of())) {
-            builder.addCRLEntry(entry.getSerialNumber(), entry.getRevocationDate(), CRLReason.unspecified);
+    /**
+     * Revokes every certificate of {@code name} that still works (its current one, and any it
+     * replaced that has not expired): adds them to {@code crl.pem}; returns them, the current first.
+     */
+    public List<X509Certificate> revoke(String name) throws IOException, GeneralSecurityException {
+        CertificateIssuer.checkName(name);
+        try (FileLock lock = lock()) {
+            X509CRL current = revocations();
+            List<X509Certificate> working = new ArrayList<>();
+            for (X509Certificate certificate : issuedTo(name)) {
+                if (!certificate.getNotAfter().toInstant().isBefore(clock.instant()) && !current.isRevoked(certificate)) {
+                    working.add(certificate);
+                }
+            }
+            if (working.isEmpty()) {
+                throw new IllegalArgumentException("the CA in " + directory + " has no valid certificate of " + name + " to revoke");
+            }
+            X509v2CRLBuilder builder = builder(crlNumber(current).add(BigInteger.ONE));
+            for (X509CRLEntry entry : Optional.ofNullable(current.getRevokedCertificates()).orElse(java.util.Set.of())) {
+                builder.addCRLEntry(entry.getSerialNumber(), entry.getRevocationDate(), CRLReason.unspecified);
+            }
+            for (X509Certificate certificate : working) {
+                builder.addCRLEntry(certificate.getSerialNumber(), Date.from(clock.instant()), CRLReason.cessationOfOperation);
+            }
+            write(builder);
+            return working;
         }
-        builder.addCRLEntry(certificate.getSerialNumber(), Date.from(clock.instant()), CRLReason.cessationOfOperation);
-        write(builder);
-        return certificate;
+    }
+
+    /** Every certificate the CA issued to {@code name} that it remembers: the current one first. */
+    private List<X509Certificate> issuedTo(String name) throws IOException, GeneralSecurityException {
+        List<Path> files = new ArrayList<>();
+        files.add(directory.resolve(ISSUED).resolve(name + ".crt"));
+        Path previous = directory.resolve(ISSUED).resolve(PREVIOUS).resolve(name);
+        if (Files.isDirectory(previous)) {
+            try (Stream<Path> listed = Files.list(previous)) {
+                listed.filter(file -> file.toString().endsWith(".crt")).sorted().forEach(files::add);
+            }
+        }
+        List<X509Certificate> found = new ArrayList<>();
+        for (Path file : files) {
+            if (Files.isRegularFile(file)) {
+                found.add(Pem.certificates(Files.readString(file)).get(0));
+            }
+        }
+        return found;
+    }
+
+    /** The CA's directory for this process alone, against bin/flotilla cert and a node's node:unpair at once. */
+    private FileLock lock() throws IOException {
+        FileChannel channel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            return channel.lock();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     /** Writes the first, empty revocation list, at {@code ca init}. */

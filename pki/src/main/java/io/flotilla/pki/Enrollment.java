@@ -59,6 +59,10 @@ public final class Enrollment {
     /** Pairs, waiting at most {@code limit} for the operator; returns the PKCS#12 file written into {@code directory}. */
     public Path pair(Path directory, Duration limit) throws IOException, GeneralSecurityException {
         CertificateIssuer.checkName(name);
+        if (!url.startsWith("ssl://")) {
+            throw new IllegalArgumentException("pairing goes over TLS only, to a broker the fleet CA vouches for: ssl://HOST:PORT, not "
+                    + url);
+        }
         Duration patience = limit.compareTo(PairingDesk.LIFETIME) > 0 ? PairingDesk.LIFETIME : limit;
         KeyPair keys = Keys.generate();
         PairingRequest request = PairingRequest.create(name, keys, clock);
@@ -137,9 +141,7 @@ public final class Enrollment {
             options.setCleanSession(true);
             options.setConnectionTimeout(15);
             options.setHttpsHostnameVerificationEnabled(true);
-            if (url.startsWith("ssl://")) {
-                options.setSocketFactory(trusting(ca).getSocketFactory());
-            }
+            options.setSocketFactory(trusting(ca).getSocketFactory());
             client.connect(options);
             return client;
         } catch (MqttException e) {

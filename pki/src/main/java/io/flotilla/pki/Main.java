@@ -113,8 +113,10 @@ public final class Main {
     private static void certRevoke(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {
         String name = args.subject();
         Path caDir = Path.of(args.required("--ca"));
-        X509Certificate revoked = new CaLedger(caDir, FleetCa.load(caDir), clock).revoke(name);
-        out.println("flotilla: revoked " + name + "'s certificate " + revoked.getSerialNumber().toString(16) + "; "
+        List<X509Certificate> revoked = new CaLedger(caDir, FleetCa.load(caDir), clock).revoke(name);
+        out.println("flotilla: revoked " + name + "'s certificate" + (revoked.size() == 1 ? " " : "s ")
+                + revoked.stream().map(c -> c.getSerialNumber().toString(16)).collect(java.util.stream.Collectors.joining(", "))
+                + "; "
                 + caDir.resolve(CaLedger.REVOCATIONS) + " lists it: copy it to the brokers that do not read it there"
                 + " (Mosquitto reads its crlfile when it starts)");
     }

@@ -20,7 +20,10 @@ import java.util.Optional;
  * answer. A request is taken only while it is fresh ({@link #LIFETIME}), only once (its nonce is
  * remembered, on disk, for as long as it could be fresh), and only for a name the CA has no valid
  * certificate of. The operator approves with the code the new node printed; only the request
- * with that code is signed. Thread-safe.
+ * with that code is signed. When none waiting has it, the code is kept for the name, and the
+ * request that comes with it is signed when it comes (the new node repeats its request): so
+ * strangers who fill the waiting room with requests of their own cannot keep the genuine one out.
+ * Thread-safe.
  */
 public final class PairingDesk {
 
@@ -48,6 +51,11 @@ public final class PairingDesk {
     private final int days;
     private final Map<String, List<Pending>> pending = new LinkedHashMap<>();
     private final Map<String, Instant> answered = new LinkedHashMap<>();
+    /** Codes an operator gave for names whose request with that code has not come yet, and until when. */
+    private final Map<String, Armed> armed = new LinkedHashMap<>();
+
+    private record Armed(String code, Instant until) {
+    }
 
     /** The desk of the CA in {@code directory}, issuing certificates valid for {@code days}. */
     public PairingDesk(Path directory, int days, Clock clock) throws IOException, GeneralSecurityException {
@@ -68,13 +76,15 @@ public final class PairingDesk {
     }
 
     /**
-     * Takes {@code request} to wait for its operator; the same request sent again (the new node
-     * repeats it until answered) changes nothing.
+     * Takes {@code request}: signs it when an operator gave its code already, else keeps it waiting
+     * for one; the same request sent again (the new node repeats it until answered) changes nothing.
      *
+     * @return the approval to send, when the request was signed now
      * @throws PairingRefused when it must be answered with a refusal: stale, replayed, already paired
      * @throws GeneralSecurityException when it is no valid request at all (not worth an answer)
      */
-    public synchronized void receive(PairingRequest request) throws PairingRefused, GeneralSecurityException, IOException {
+    public synchronized Optional<Approval> receive(PairingRequest request)
+            throws PairingRefused, GeneralSecurityException, IOException {
         CertificateIssuer.checkName(request.name());
         PublicKey key = request.verifiedKey();
         Instant now = clock.instant();
@@ -87,59 +97,74 @@ public final class PairingDesk {
         }
         refuseIfPaired(request);
         expire(now);
+        Pending arrived = new Pending(request, key, now);
+        Armed code = armed.get(request.name());
+        if (code != null && request.hasCode(code.code())) {
+            armed.remove(request.name());
+            return Optional.of(sign(arrived));
+        }
         List<Pending> forName = pending.computeIfAbsent(request.name(), n -> new ArrayList<>());
         if (forName.stream().anyMatch(p -> p.request().nonce().equals(request.nonce()))) {
-            return;
+            return Optional.empty();
         }
-        if (forName.size() >= MAX_PER_NAME || pending.values().stream().mapToInt(List::size).sum() >= MAX_PENDING) {
-            throw new GeneralSecurityException("too many pairing requests are waiting (" + MAX_PER_NAME + " per name, "
-                    + MAX_PENDING + " in all): this one is dropped");
+        if (forName.size() >= MAX_PER_NAME) {
+            forName.remove(0); // the oldest goes: a flood cannot keep the newest, a genuine repeat, out
         }
-        forName.add(new Pending(request, key, now));
+        if (pending.values().stream().mapToInt(List::size).sum() >= MAX_PENDING) {
+            pending.values().stream().filter(list -> !list.isEmpty()).findFirst().ifPresent(list -> list.remove(0));
+        }
+        forName.add(arrived);
+        return Optional.empty();
     }
 
-    /** Signs the waiting request of {@code name} whose code is {@code code}. */
-    public synchronized Approval approve(String name, String code) throws IOException, GeneralSecurityException {
+    /**
+     * Signs the waiting request of {@code name} whose code is {@code code}; when none waiting has
+     * it, keeps the code so that the request with it is signed when it comes, within {@link #LIFETIME}.
+     *
+     * @return the approval to send, or empty when nothing was signed yet
+     */
+    public synchronized Optional<Approval> approve(String name, String code) throws IOException, GeneralSecurityException {
         CertificateIssuer.checkName(name);
-        expire(clock.instant());
-        List<Pending> forName = pending.getOrDefault(name, List.of());
-        if (forName.isEmpty()) {
-            throw new IllegalArgumentException("no pairing request from " + name + " is waiting (requests wait "
-                    + LIFETIME.toMinutes() + " minutes; node:pairing lists them)");
+        Instant now = clock.instant();
+        expire(now);
+        Optional<X509Certificate> paired = ledger.activeCertificate(name);
+        if (paired.isPresent()) {
+            throw new IllegalArgumentException(pairedAlready(name, paired.get()));
         }
-        Optional<Pending> match = forName.stream().filter(p -> p.request().hasCode(code)).findFirst();
+        Optional<Pending> match = pending.getOrDefault(name, List.of()).stream().filter(p -> p.request().hasCode(code))
+                .findFirst();
         if (match.isEmpty()) {
-            throw new IllegalArgumentException("wrong pairing code for " + name + ": nothing was signed; read the code again on "
-                    + name + "'s console");
+            armed.put(name, new Armed(code, now.plus(LIFETIME)));
+            return Optional.empty();
         }
-        try {
-            refuseIfPaired(match.get().request());
-        } catch (PairingRefused e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
-        X509Certificate certificate = issuer.certify(name, match.get().key(), days);
-        ledger.record(name, certificate);
-        remember(match.get().request());
-        forName.remove(match.get());
-        return new Approval(match.get().request(), certificate, ca.certificate());
+        pending.get(name).remove(match.get());
+        return Optional.of(sign(match.get()));
     }
 
-    /** Refuses every waiting request of {@code name}; returns them, to be told. */
+    private Approval sign(Pending request) throws IOException, GeneralSecurityException {
+        X509Certificate certificate = issuer.certify(request.request().name(), request.key(), days);
+        ledger.record(request.request().name(), certificate);
+        remember(request.request());
+        return new Approval(request.request(), certificate, ca.certificate());
+    }
+
+    /** Refuses every waiting request of {@code name}, and forgets a code given for it; returns them, to be told. */
     public synchronized List<PairingRequest> refuse(String name) throws IOException {
+        boolean disarmed = armed.remove(name) != null;
         List<PairingRequest> refused = new ArrayList<>();
         for (Pending waiting : pending.getOrDefault(name, List.of())) {
             remember(waiting.request());
             refused.add(waiting.request());
         }
         pending.remove(name);
-        if (refused.isEmpty()) {
+        if (refused.isEmpty() && !disarmed) {
             throw new IllegalArgumentException("no pairing request from " + name + " is waiting");
         }
         return refused;
     }
 
-    /** Revokes {@code name}'s certificate; the brokers honour the CA's revocation list. */
-    public synchronized X509Certificate unpair(String name) throws IOException, GeneralSecurityException {
+    /** Revokes {@code name}'s certificates that still work; the brokers honour the CA's revocation list. */
+    public synchronized List<X509Certificate> unpair(String name) throws IOException, GeneralSecurityException {
         return ledger.revoke(name);
     }
 
@@ -157,12 +182,17 @@ public final class PairingDesk {
     private void refuseIfPaired(PairingRequest request) throws PairingRefused, IOException, GeneralSecurityException {
         Optional<X509Certificate> paired = ledger.activeCertificate(request.name());
         if (paired.isPresent()) {
-            throw new PairingRefused(request, request.name() + " is paired already (certificate " + paired.get().getSerialNumber()
-                    .toString(16) + ", valid until " + paired.get().getNotAfter().toInstant() + "): node:unpair it first");
+            throw new PairingRefused(request, pairedAlready(request.name(), paired.get()));
         }
     }
 
+    private static String pairedAlready(String name, X509Certificate paired) {
+        return name + " is paired already (certificate " + paired.getSerialNumber().toString(16) + ", valid until "
+                + paired.getNotAfter().toInstant() + "): node:unpair it first";
+    }
+
     private void expire(Instant now) {
+        armed.values().removeIf(code -> code.until().isBefore(now));
         pending.values().forEach(list -> list.removeIf(p -> p.request().created().isBefore(now.minus(LIFETIME))));
         pending.values().removeIf(List::isEmpty);
     }

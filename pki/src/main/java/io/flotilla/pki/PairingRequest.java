@@ -35,14 +35,14 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * itself (name, nonce, the request's bytes), as Bluetooth's numeric comparison and SSH's key
  * fingerprints are. The operator types the code read on the new node's console; the CA holder
  * approves only the request whose digest it is. A stranger on the enrollment topic can see the
- * code but cannot make another key whose request has the same one within the request's lifetime
- * (50 bits: some 10^15 key pairs to try).
+ * code but cannot make another request with the same one within the request's lifetime: 60 bits,
+ * some 10^18 digests to try, in 15 minutes.
  */
 public record PairingRequest(String name, byte[] csr, String nonce, Instant created) {
 
     /** Crockford's Base32: no I, L, O or U to misread. */
     private static final String CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    private static final int CODE_CHARACTERS = 10;
+    private static final int CODE_CHARACTERS = 12;
 
     /** A request for {@code name}, signed with {@code keys}. */
     public static PairingRequest create(String name, KeyPair keys, Clock clock) throws GeneralSecurityException {
@@ -86,7 +86,7 @@ public record PairingRequest(String name, byte[] csr, String nonce, Instant crea
         }
     }
 
-    /** The code the node prints and the operator types, e.g. {@code 7KQ2M-9XD4F}. */
+    /** The code the node prints and the operator types, e.g. {@code 7KQ2-M9XD-4F1B}. */
     public String code() {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -98,7 +98,7 @@ public record PairingRequest(String name, byte[] csr, String nonce, Instant crea
                 bits = bits << 8 | hash[i] & 0xff;
             }
             for (int i = 0; i < CODE_CHARACTERS; i++) {
-                if (i == CODE_CHARACTERS / 2) {
+                if (i > 0 && i % 4 == 0) {
                     code.append('-');
                 }
                 code.append(CODE_ALPHABET.charAt((int) (bits >>> 59)));

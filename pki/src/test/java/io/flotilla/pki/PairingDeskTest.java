@@ -48,7 +48,7 @@ class PairingDeskTest {
         PairingRequest request = PairingRequest.create("gamma", keys, clock);
         desk.receive(request);
 
-        PairingDesk.Approval approval = desk.approve("gamma", request.code().toLowerCase().replace("-", " "));
+        PairingDesk.Approval approval = desk.approve("gamma", request.code().toLowerCase().replace("-", " ")).orElseThrow();
 
         assertEquals(keys.getPublic(), approval.certificate().getPublicKey());
         approval.certificate().verify(approval.ca().getPublicKey());
@@ -61,12 +61,34 @@ class PairingDeskTest {
         PairingRequest request = request("gamma", clock);
         desk.receive(request);
 
-        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> desk.approve("gamma", "00000-00000"));
+        assertTrue(desk.approve("gamma", "0000-0000-0000").isEmpty());
 
-        assertTrue(wrong.getMessage().contains("wrong pairing code"), wrong.getMessage());
         assertFalse(Files.exists(ca.resolve("issued/gamma.crt")));
         assertEquals(1, desk.pending().size());
-        desk.approve("gamma", request.code());
+        assertTrue(desk.approve("gamma", request.code()).isPresent());
+    }
+
+    @Test
+    void aCodeGivenBeforeItsRequestCameSignsTheRequestWhenItComes() throws Exception {
+        PairingRequest request = request("gamma", clock);
+        assertTrue(desk.approve("gamma", request.code()).isEmpty());
+
+        assertTrue(desk.receive(request("gamma", clock)).isEmpty(), "another request, another code");
+        PairingDesk.Approval approval = desk.receive(request).orElseThrow();
+
+        assertEquals("gamma", approval.request().name());
+        assertTrue(Files.exists(ca.resolve("issued/gamma.crt")));
+    }
+
+    @Test
+    void aFloodOfStrangersRequestsCannotKeepTheGenuineOneOut() throws Exception {
+        PairingRequest genuine = request("gamma", clock);
+        desk.approve("gamma", genuine.code());
+        for (int i = 0; i < PairingDesk.MAX_PENDING * 2; i++) {
+            desk.receive(request(i % 2 == 0 ? "gamma" : "other-" + i, clock));
+        }
+
+        assertTrue(desk.receive(genuine).isPresent());
     }
 
     @Test
@@ -76,7 +98,9 @@ class PairingDeskTest {
         desk.receive(stranger);
 
         assertNotEquals(genuine.code(), stranger.code());
-        assertThrows(IllegalArgumentException.class, () -> desk.approve("gamma", genuine.code()));
+        assertTrue(desk.approve("gamma", genuine.code()).isEmpty());
+        assertTrue(desk.receive(stranger).isEmpty());
+        assertFalse(Files.exists(ca.resolve("issued/gamma.crt")));
     }
 
     @Test
@@ -96,7 +120,7 @@ class PairingDeskTest {
     void aNameAlreadyPairedIsRefusedUntilItIsUnpaired() throws Exception {
         PairingRequest first = request("gamma", clock);
         desk.receive(first);
-        desk.approve("gamma", first.code());
+        desk.approve("gamma", first.code()).orElseThrow();
 
         PairingDesk.PairingRefused again = assertThrows(PairingDesk.PairingRefused.class, () -> desk.receive(request("gamma", clock)));
         assertTrue(again.getMessage().contains("paired already"), again.getMessage());
@@ -106,7 +130,7 @@ class PairingDeskTest {
                 .getRevokedCertificates().size());
         PairingRequest afterUnpair = request("gamma", clock);
         desk.receive(afterUnpair);
-        desk.approve("gamma", afterUnpair.code());
+        desk.approve("gamma", afterUnpair.code()).orElseThrow();
     }
 
     @Test
@@ -130,6 +154,19 @@ class PairingDeskTest {
         assertThrows(GeneralSecurityException.class,
                 () -> desk.receive(new PairingRequest("delta", damaged, forDelta.nonce(), forDelta.created())));
         assertTrue(desk.pending().isEmpty());
+    }
+
+    @Test
+    void unpairingRevokesEveryCertificateOfTheNameThatStillWorks() throws Exception {
+        FleetCa fleetCa = FleetCa.load(ca);
+        CaLedger ledger = new CaLedger(ca, fleetCa, clock);
+        CertificateIssuer issuer = new CertificateIssuer(fleetCa, clock);
+        ledger.record("gamma", issuer.issue("gamma", CertificateIssuer.Role.NODE, java.util.List.of(), 30).certificate());
+        ledger.record("gamma", issuer.issue("gamma", CertificateIssuer.Role.NODE, java.util.List.of(), 30).certificate());
+
+        assertEquals(2, desk.unpair("gamma").size());
+        assertEquals(2, ledger.revocations().getRevokedCertificates().size());
+        assertThrows(IllegalArgumentException.class, () -> desk.unpair("gamma"));
     }
 
     @Test

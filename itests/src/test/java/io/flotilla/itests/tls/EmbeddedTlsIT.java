@@ -48,6 +48,7 @@ public class EmbeddedTlsIT {
         pki.issue("hub", "--server", "127.0.0.1", "--server", "localhost");
         pki.issue("beta");
         pki.issue("carol");
+        pki.issue("dave");
         pki.issue("operator", "--operator");
         port = MosquittoBroker.freePort();
         Path hubHome = home("hub");
@@ -121,11 +122,14 @@ public class EmbeddedTlsIT {
     @Test
     public void theBrokerHoldsEachNodeToItsOwnTopics() throws Exception {
         try (MqttProbe asBeta = MqttProbe.tls(url(), pki.tls("beta"))) {
-            try {
-                asBeta.subscribe("nodes/hub/spawn");
-                throw new AssertionError("beta may read hub's commands");
-            } catch (MqttException refused) {
-                assertEquals(0x80, refused.getReasonCode());
+            // hub's commands; and hub's own subscription queue, shared, which would take half of what hub receives
+            for (String theirs : new String[] {"nodes/hub/spawn", "$share/flotilla-hub/nodes/+/status"}) {
+                try {
+                    asBeta.subscribe(theirs);
+                    throw new AssertionError("beta may read " + theirs);
+                } catch (MqttException refused) {
+                    assertEquals(theirs, 0x80, refused.getReasonCode());
+                }
             }
             asBeta.publish("nodes/hub/status", "{\"node\": \"hub\", \"status\": \"offline\", \"forged\": true}", true);
             asBeta.publish("nodes/beta/heartbeat", "{\"node\": \"beta\", \"marker\": \"after the forgery\"}");
@@ -139,15 +143,26 @@ public class EmbeddedTlsIT {
 
     @Test
     public void aSubscriptionTheBrokerRefusesIsAnErrorNotASilentHole() throws Exception {
-        // A node that runs as "dave" with carol's certificate: the rules give it carol's topics only.
+        // A node configured with a topic prefix the broker's rules do not know: they give it none of its topics
         Path home = home("dave");
         NodeProcess.prepareHome(installation, home);
-        append(home.resolve("etc/io.flotilla.mqtt.cfg"), "tls.keystore = " + pki.p12("carol"));
-        try (NodeProcess dave = NodeProcess.start(installation, "dave", home, "--broker", url(), "--trust",
-                pki.caCertificate().toString())) {
-            dave.awaitConsole("the broker refused the subscription to nodes/dave/spawn", NodeProcess.BOOT_LIMIT);
+        append(home.resolve("etc/io.flotilla.mqtt.cfg"), "topic.prefix = elsewhere");
+        try (NodeProcess dave = NodeProcess.start(installation, "dave", home, "--broker", url(), "--identity",
+                pki.p12("dave").toString(), "--trust", pki.caCertificate().toString())) {
+            dave.awaitConsole("the broker refused the subscription to elsewhere/nodes/dave/spawn", NodeProcess.BOOT_LIMIT);
             // Its report to nodes/dave/errors is a publish the same rules refuse: the log is where it is seen.
         }
+    }
+
+    @Test
+    public void aNodeCannotTakeAnotherNodesClientIdToDropIt() throws Exception {
+        try {
+            MqttProbe.tls(url(), pki.tls("carol"), "flotilla-hub").close();
+            throw new AssertionError("carol took hub's client id");
+        } catch (MqttException refused) {
+            assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refused.getReasonCode());
+        }
+        assertFalse(hub.console(), hub.console().contains("Lost the connection"));
     }
 
     @Test

@@ -36,7 +36,7 @@ import io.flotilla.pki.PairingRequest;
 public class PairingIT {
 
     private static final Duration LIMIT = Duration.ofSeconds(30);
-    private static final Pattern CODE = Pattern.compile("node:pair gamma ([0-9A-Z]{5}-[0-9A-Z]{5})");
+    private static final Pattern CODE = Pattern.compile("node:pair gamma ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Installation installation;
@@ -89,7 +89,7 @@ public class PairingIT {
     }
 
     private static MqttProbe enrollee() throws MqttException, Exception {
-        return MqttProbe.tls(url(enrollmentPort), pki.tls(null));
+        return MqttProbe.tls(url(enrollmentPort), pki.tls(null), "pairing-probe-" + System.nanoTime());
     }
 
     @Test
@@ -102,8 +102,8 @@ public class PairingIT {
             assertTrue(gamma.console(), printed.find());
             hub.await("gamma's request waiting", LIMIT, () -> run("node:pairing").contains("gamma"));
 
-            String wrong = run("node:pair gamma 00000-00000");
-            assertTrue(wrong, wrong.contains("wrong pairing code for gamma: nothing was signed"));
+            String wrong = run("node:pair gamma 0000-0000-0000");
+            assertTrue(wrong, wrong.contains("No waiting request of gamma has that code, so nothing was signed"));
             assertFalse(Files.exists(pki.ca().resolve("issued/gamma.crt")));
             assertFalse(Files.exists(home.resolve("etc/identity/gamma.p12")));
 
@@ -139,7 +139,7 @@ public class PairingIT {
             newcomer.publishJson("pairing/requests/delta", impostor.toMap());
             newcomer.await("pairing/replies/delta", seen -> seen.text().contains("delta is paired already"), LIMIT);
             String refused = run("node:pair delta " + impostor.code());
-            assertTrue(refused, refused.contains("no pairing request from delta is waiting"));
+            assertTrue(refused, refused.contains("delta is paired already"));
             assertEquals(issued, Files.readString(pki.ca().resolve("issued/delta.crt")));
         }
     }
@@ -162,7 +162,8 @@ public class PairingIT {
     @Test
     public void aClientWithoutCertificateReachesThePairingTopicsAndNothingElse() throws Exception {
         try (MqttProbe stranger = enrollee()) {
-            for (String filter : new String[] {"nodes/+/status", "nodes/hub/spawn", "pairing/requests/+", "#"}) {
+            for (String filter : new String[] {"nodes/+/status", "nodes/hub/spawn", "pairing/requests/+", "#",
+                    "$share/flotilla-hub/pairing/replies/+"}) {
                 try {
                     stranger.subscribe(filter);
                     throw new AssertionError("a client without a certificate may read " + filter);
@@ -170,20 +171,47 @@ public class PairingIT {
                     assertEquals(filter, 0x80, refused.getReasonCode());
                 }
             }
-            operator.subscribe("nodes/hub/spawn", "pairing/requests/+");
+            operator.subscribe("nodes/hub/spawn", "pairing/requests/#");
             stranger.publish("nodes/hub/spawn", "{\"name\": \"intruder\", \"type\": \"counter\"}");
             stranger.publish("pairing/replies/gamma", "{\"forged\": true}");
+            stranger.publish("pairing/requests/not a name", "{\"forged\": \"topic\"}");
             stranger.publish("pairing/requests/marker", "{\"marker\": \"after the stranger\"}");
             operator.await("pairing/requests/marker", seen -> seen.text().contains("after the stranger"), LIMIT);
             assertFalse(operator.seen().toString(), operator.seen().stream().anyMatch(seen -> seen.text().contains("intruder")
                     || seen.text().contains("forged")));
             assertFalse(run("agent:list").contains("intruder"));
         }
+    }
+
+    @Test
+    public void noClientIsLetInWithoutItsCertificateWhateverElseItSends() throws Exception {
+        refused(url(port), null, "probe-" + System.nanoTime(), null, null); // the members' listener: no certificate
+        refused(url(enrollmentPort), null, "flotilla-hub", null, null); // a node's client id, to drop it
+        // Artemis' own cluster account, whose default password is public
+        refused(url(enrollmentPort), null, "pairing-cluster", "ACTIVEMQ.CLUSTER.ADMIN.USER", "CHANGE ME!!");
+        refused(url(port), "operator", "probe-" + System.nanoTime(), "ACTIVEMQ.CLUSTER.ADMIN.USER", "CHANGE ME!!");
+        operator.awaitJson("nodes/hub/status", "status", "online", LIMIT);
+        assertFalse(hub.console(), hub.console().contains("Fleet: node hub is offline"));
+    }
+
+    private static void refused(String url, String certificate, String clientId, String user, String password) throws Exception {
+        org.eclipse.paho.client.mqttv3.MqttClient client = new org.eclipse.paho.client.mqttv3.MqttClient(url, clientId,
+                new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+        options.setSocketFactory(pki.tls(certificate));
+        options.setConnectionTimeout(10);
+        if (user != null) {
+            options.setUserName(user);
+            options.setPassword(password.toCharArray());
+        }
         try {
-            MqttProbe.tls(url(port), pki.tls(null)).close();
-            throw new AssertionError("the members' listener let in a client without a certificate");
+            client.connect(options);
+            client.disconnect();
+            throw new AssertionError("let in: " + clientId + " on " + url + (user == null ? "" : " as " + user));
         } catch (MqttException refused) {
-            // the handshake refused it
+            // refused, by the handshake or by the broker
+        } finally {
+            client.close();
         }
     }
 

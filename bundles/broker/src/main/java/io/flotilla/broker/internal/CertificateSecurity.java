@@ -1,9 +1,6 @@
 package io.flotilla.broker.internal;
 
 import java.security.cert.X509Certificate;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 import javax.naming.InvalidNameException;
@@ -27,59 +24,66 @@ import org.slf4j.LoggerFactory;
  * certificate its TLS connection presented (the acceptor demands one from the fleet CA), never a
  * user name or password it sends; what it may do is {@link FleetAcl}'s rules, the same as the
  * Mosquitto ACL the assembly ships. A refused subscription is a SUBACK of 0x80, a refused publish
- * is dropped.
+ * is dropped. A client of the enrollment listener, which presents no certificate, is an
+ * {@link FleetAcl#ENROLLEE}.
+ * <p>
+ * Each name is bound to the connection it was found on ({@link RemotingConnection#setSubject}):
+ * Artemis asks again who a client is when it sends the client's Last Will, after the connection is
+ * gone, and the answer must be the one the connection had. Beyond the topic rules, a node may take
+ * no client id but its own ({@code flotilla-NAME}) and consume from no queue but its own: another
+ * client's id would disconnect that client, and another's queue ({@code $share/ID/...}) would take
+ * its messages.
  */
 final class CertificateSecurity implements ActiveMQSecurityManager5 {
 
     private static final Logger LOG = LoggerFactory.getLogger(CertificateSecurity.class);
-    private static final int RECENT_CONNECTIONS = 4096;
+    static final String NODE_CLIENT_PREFIX = "flotilla-";
+    static final String ENROLLEE_CLIENT_PREFIX = "pairing-";
 
     private final FleetAcl acl;
     private final WildcardConfiguration wildcards;
     private final Revocations revocations;
-    private final boolean enrollment;
-    /**
-     * Who each recent connection was. A Last Will is sent after its connection is torn down, when
-     * the certificate may no longer be read from it (or was just revoked), and Artemis asks who
-     * sends it again: the answer is the name the connection had, so that a node's will (its
-     * offline status) passes the rules it passed while connected. A new connection is always
-     * checked afresh.
-     */
-    private final Map<Object, Subject> recent = Collections.synchronizedMap(new LinkedHashMap<>() {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Object, Subject> eldest) {
-            return size() > RECENT_CONNECTIONS;
-        }
-    });
+    private final int enrollmentPort;
 
     /**
-     * @param wildcards   the broker's wildcard configuration (the very one it is configured with), to turn its addresses back into MQTT topics
-     * @param revocations the fleet CA's revocation list, or null when none is honoured
-     * @param enrollment  whether the broker has an enrollment listener: the only one that admits a
-     *                    client without a certificate, as an {@link FleetAcl#ENROLLEE}
+     * @param wildcards      the broker's wildcard configuration (the very one it is configured with), to turn its
+     *                       addresses back into MQTT topics
+     * @param revocations    the fleet CA's revocation list, or null when none is honoured
+     * @param enrollmentPort the port of the enrollment listener, the only one that admits a client without a
+     *                       certificate; 0 for none
      */
-    CertificateSecurity(FleetAcl acl, WildcardConfiguration wildcards, Revocations revocations, boolean enrollment) {
+    CertificateSecurity(FleetAcl acl, WildcardConfiguration wildcards, Revocations revocations, int enrollmentPort) {
         this.acl = acl;
         this.wildcards = wildcards;
         this.revocations = revocations;
-        this.enrollment = enrollment;
+        this.enrollmentPort = enrollmentPort;
     }
 
     @Override
     public Subject authenticate(String user, String password, RemotingConnection connection, String securityDomain) {
-        Subject known = connection == null ? null : recent.get(connection.getID());
-        if (known != null) {
-            return known; // asked again about a connection it let in, such as for its will after a revocation dropped it
+        if (connection == null) {
+            return null;
         }
-        X509Certificate[] chain = connection == null ? null : CertificateUtil.getCertsFromConnection(connection);
-        if (chain == null || chain.length == 0) {
-            if (enrollment && connection != null) {
-                return remember(connection, FleetAcl.ENROLLEE); // the member listener demands a certificate: this is the other
+        if (connection.getSubject() != null) {
+            return connection.getSubject(); // asked again about a connection it let in, such as for its will
+        }
+        if (user != null || password != null) {
+            LOG.warn("Refused a client from {}: it sent a user name or password, and this broker knows clients by their "
+                    + "certificates alone", connection.getRemoteAddress());
+            return null;
+        }
+        String clientId = connection.getClientID();
+        if (enrollmentPort > 0 && localPort(connection) == enrollmentPort) {
+            if (clientId != null && !clientId.startsWith(ENROLLEE_CLIENT_PREFIX)) {
+                LOG.warn("Refused a client of the enrollment listener from {}: its client id does not start with {}",
+                        connection.getRemoteAddress(), ENROLLEE_CLIENT_PREFIX);
+                return null;
             }
-            LOG.warn("Refused a client of the embedded broker from {}: it presented no certificate",
-                    connection == null ? "nowhere" : connection.getRemoteAddress());
+            return bind(connection, FleetAcl.ENROLLEE);
+        }
+        X509Certificate[] chain = CertificateUtil.getCertsFromConnection(connection);
+        if (chain == null || chain.length == 0) {
+            LOG.warn("Refused a client of the embedded broker from {}: it presented no certificate", connection.getRemoteAddress());
             return null;
         }
         if (isRevoked(chain[0])) {
@@ -93,7 +97,11 @@ final class CertificateSecurity implements ActiveMQSecurityManager5 {
                     chain[0].getSubjectX500Principal());
             return null;
         }
-        return remember(connection, name);
+        if (clientId != null && clientId.startsWith(NODE_CLIENT_PREFIX) && !clientId.equals(NODE_CLIENT_PREFIX + name)) {
+            LOG.warn("Refused {} from {}: it asked for the client id of another node", name, connection.getRemoteAddress());
+            return null;
+        }
+        return bind(connection, name);
     }
 
     /** Whether the fleet CA revoked {@code certificate} (never, when no revocation list is honoured). */
@@ -101,37 +109,57 @@ final class CertificateSecurity implements ActiveMQSecurityManager5 {
         return revocations != null && revocations.revoked(certificate);
     }
 
-    private Subject remember(RemotingConnection connection, String name) {
+    private static Subject bind(RemotingConnection connection, String name) {
         Subject subject = new Subject();
         subject.getPrincipals().add(new UserPrincipal(name));
-        recent.put(connection.getID(), subject);
+        connection.setSubject(subject);
         return subject;
     }
 
     @Override
     public boolean authorize(Subject subject, Set<Role> roles, CheckType checkType, String checked) {
-        // A subscription's queue is checked by its fully qualified name, ADDRESS::QUEUE: the address is what the rules are about
-        int queue = checked.indexOf("::");
-        String address = queue < 0 ? checked : checked.substring(0, queue);
         String name = subject == null ? null : getUserFromSubject(subject);
         if (name == null) {
             return false;
         }
+        if (acl.isOperator(name)) {
+            return true;
+        }
+        // A subscription's queue is checked by its fully qualified name, ADDRESS::QUEUE
+        int separator = checked.indexOf("::");
+        String address = separator < 0 ? checked : checked.substring(0, separator);
+        String queue = separator < 0 ? null : checked.substring(separator + 2);
+        boolean enrollee = FleetAcl.ENROLLEE.equals(name);
+        if (queue != null && !queue.startsWith(enrollee ? ENROLLEE_CLIENT_PREFIX : NODE_CLIENT_PREFIX + name + ".")) {
+            LOG.debug("Refused {} of {} on {}: not its own queue", checkType, name, checked);
+            return false;
+        }
         FleetAcl.Access access = switch (checkType) {
             case SEND -> FleetAcl.Access.WRITE;
-            case CONSUME, BROWSE, CREATE_DURABLE_QUEUE, CREATE_NON_DURABLE_QUEUE, DELETE_DURABLE_QUEUE,
-                    DELETE_NON_DURABLE_QUEUE -> FleetAcl.Access.READ;
+            case CONSUME, BROWSE, CREATE_NON_DURABLE_QUEUE, DELETE_NON_DURABLE_QUEUE -> FleetAcl.Access.READ;
+            // A client of the enrollment listener leaves nothing behind it
+            case CREATE_DURABLE_QUEUE, DELETE_DURABLE_QUEUE -> enrollee ? FleetAcl.Access.NONE : FleetAcl.Access.READ;
             case CREATE_ADDRESS -> null; // made by a publish or a subscription, each checked for itself
             default -> FleetAcl.Access.NONE;
         };
         if (access == null) {
             return true;
         }
-        if (address.startsWith("$sys.mqtt.")) {
-            // The MQTT sessions' own store, and the retained messages of a topic (checked as the topic)
-            return !address.startsWith(MQTTUtil.MQTT_RETAIN_ADDRESS_PREFIX)
-                    || acl.allows(name, access, MQTTUtil.getMqttTopicFromCoreAddress(address, wildcards));
+        if (address.startsWith(MQTTUtil.QOS2_MANAGEMENT_QUEUE_PREFIX)) {
+            return !enrollee && address.equals(MQTTUtil.QOS2_MANAGEMENT_QUEUE_PREFIX + NODE_CLIENT_PREFIX + name);
         }
+        if (address.startsWith(MQTTUtil.MQTT_RETAIN_ADDRESS_PREFIX)) {
+            // The retained messages of a topic, checked as the topic; an enrollee keeps none
+            return !(enrollee && access == FleetAcl.Access.WRITE) && allowed(name, access, address, checkType);
+        }
+        if (address.startsWith("$sys.")) {
+            LOG.debug("Refused {} of {} on {}", checkType, name, address);
+            return false;
+        }
+        return allowed(name, access, address, checkType);
+    }
+
+    private boolean allowed(String name, FleetAcl.Access access, String address, CheckType checkType) {
         boolean allowed = acl.allows(name, access, MQTTUtil.getMqttTopicFromCoreAddress(address, wildcards));
         if (!allowed) {
             LOG.debug("Refused {} of {} on {}", checkType, name, address);
@@ -147,6 +175,17 @@ final class CertificateSecurity implements ActiveMQSecurityManager5 {
     @Override
     public boolean validateUserAndRole(String user, String password, Set<Role> roles, CheckType checkType) {
         return false;
+    }
+
+    /** The local port of {@code connection}, from Artemis' "host:port" (or "/host:port"); -1 when unknown. */
+    private static int localPort(RemotingConnection connection) {
+        String local = connection.getTransportLocalAddress();
+        int colon = local == null ? -1 : local.lastIndexOf(':');
+        try {
+            return colon < 0 ? -1 : Integer.parseInt(local.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static String commonName(X509Certificate certificate) {

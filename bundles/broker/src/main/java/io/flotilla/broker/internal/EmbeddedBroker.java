@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -58,7 +59,7 @@ public final class EmbeddedBroker {
         // The rules see the broker's addresses through the wildcards the broker is configured with
         WildcardConfiguration wildcards = new WildcardConfiguration();
         CertificateSecurity security = new CertificateSecurity(new FleetAcl(config.topic_prefix().trim(), Set.of(config.operators())),
-                wildcards, revocations, config.enrollment_port() > 0);
+                wildcards, revocations, config.enrollment_port());
         this.server = start(context, config, mqtt, security, wildcards);
         this.revokedSessions = server != null && revocations != null ? new RevokedSessions(server, revocations, security) : null;
     }
@@ -136,6 +137,11 @@ public final class EmbeddedBroker {
         // Artemis would remember a certificate's holder by its subject, across connections: a node revoked
         // after it connected could come straight back. CertificateSecurity remembers per connection instead.
         configuration.setAuthenticationCacheSize(0);
+        // Its grants are cached under the user name a client sends, which is none for every client here
+        configuration.setAuthorizationCacheSize(0);
+        // Artemis' cluster account passes every check; its default password is public. This broker has no cluster.
+        configuration.setClusterUser("cluster-" + UUID.randomUUID());
+        configuration.setClusterPassword(UUID.randomUUID() + "-" + UUID.randomUUID());
         configuration.setJMXManagementEnabled(false);
         configuration.setPersistenceEnabled(config.persistence());
         configuration.setJournalType(JournalType.NIO);
@@ -162,6 +168,12 @@ public final class EmbeddedBroker {
         if (tls && config.enrollment_port() > 0) {
             Map<String, Object> enrollment = new HashMap<>(secured);
             enrollment.put(TransportConstants.NEED_CLIENT_AUTH_PROP_NAME, false);
+            // Strangers: small packets, few connections, no session that outlives its connection for long,
+            // and no taking over a connected client's id
+            enrollment.put("maximumPacketSize", 64 * 1024);
+            enrollment.put(TransportConstants.CONNECTIONS_ALLOWED, 64L);
+            enrollment.put("defaultMqttSessionExpiryInterval", 60);
+            enrollment.put("allowLinkStealing", false);
             configuration.addAcceptorConfiguration(acceptor("enrollment", enrollment, host, config.enrollment_port()));
         }
         configuration.addAddressSetting("#", new AddressSettings()

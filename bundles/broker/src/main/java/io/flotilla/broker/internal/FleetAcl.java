@@ -30,6 +30,8 @@ final class FleetAcl {
     }
 
     /** One rule: a topic filter, {@code %u} standing for the client's name. */
+    private static final java.util.regex.Pattern NODE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
+
     private record Rule(String pattern, boolean read, boolean write) {
     }
 
@@ -69,10 +71,18 @@ final class FleetAcl {
         this.operators = Set.copyOf(operators);
     }
 
+    /** Whether {@code name} is an operator's, who may do anything. */
+    boolean isOperator(String name) {
+        return operators.contains(name);
+    }
+
     /** Whether client {@code name} may {@code access} {@code topic}, a topic or, to read, a filter. */
     boolean allows(String name, Access access, String topic) {
         if (ENROLLEE.equals(name)) {
-            return access != Access.NONE && matches(ENROLLEE_RULES, "", name, access, topic);
+            // The last level is a node name: a stranger makes no other topics
+            String level = topic.substring(topic.lastIndexOf('/') + 1);
+            return access != Access.NONE && (level.equals("+") || NODE_NAME.matcher(level).matches())
+                    && matches(ENROLLEE_RULES, "", name, access, topic);
         }
         if (name == null || name.isEmpty() || name.contains("/") || name.contains("+") || name.contains("#")) {
             return false;

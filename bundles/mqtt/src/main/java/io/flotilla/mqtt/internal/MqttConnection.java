@@ -195,8 +195,10 @@ public final class MqttConnection implements FleetConnection {
             LOG.info("Connected to {} (incarnation {})", serverUri, incarnation);
         }
         try {
-            client.publish(presence.topic(), presence.status("online", incarnation, null));
+            // Subscriptions first: the broker takes a connection's packets in order, so by the time anyone
+            // sees this node online, it listens to its commands (a fresh session has no queue for them before)
             subscriptions.renew(client);
+            client.publish(presence.topic(), presence.status("online", incarnation, null));
         } catch (MqttException e) {
             LOG.warn("Could not announce the node or renew its subscriptions on {}: {}", settings.broker(), PahoClients.describe(e));
         }

@@ -57,6 +57,11 @@ public final class MqttProbe implements AutoCloseable {
         return new MqttProbe(brokerUrl, "probe-" + UUID.randomUUID(), true, tls);
     }
 
+    /** A probe on an {@code ssl://} broker as {@link #tls(String, javax.net.ssl.SSLSocketFactory)}, with its client id. */
+    public static MqttProbe tls(String brokerUrl, javax.net.ssl.SSLSocketFactory tls, String clientId) throws MqttException {
+        return new MqttProbe(brokerUrl, clientId, true, tls);
+    }
+
     private MqttProbe(String brokerUrl, String clientId, boolean cleanSession) throws MqttException {
         this(brokerUrl, clientId, cleanSession, null);
     }

@@ -10,9 +10,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -67,7 +69,7 @@ public final class PairingService {
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
                 runnable -> new Thread(runnable, "flotilla-pairing"), new ThreadPoolExecutor.DiscardPolicy());
         this.requests = fleet.subscribe(Enrollment.REQUESTS + "+", (topic, payload, retained) -> {
-            if (payload.length <= MAX_REQUEST_BYTES) {
+            if (!retained && payload.length <= MAX_REQUEST_BYTES) { // a request is sent live, and repeated
                 worker.execute(() -> receive(topic.substring(Enrollment.REQUESTS.length()), payload));
             }
         });
@@ -82,16 +84,25 @@ public final class PairingService {
         }
     }
 
-    /** Signs the waiting request of {@code name} with {@code code} and sends the new node its certificate. */
-    public X509Certificate pair(String name, String code) throws IOException, GeneralSecurityException {
-        PairingDesk.Approval approval = desk().approve(name, code);
+    /**
+     * Signs the waiting request of {@code name} with {@code code} and sends the new node its
+     * certificate; when none waiting has that code, the request with it is signed when it comes.
+     *
+     * @return the certificate, or empty when nothing was signed yet
+     */
+    public Optional<X509Certificate> pair(String name, String code) throws IOException, GeneralSecurityException {
+        Optional<PairingDesk.Approval> approval = desk().approve(name, code);
+        approval.ifPresent(this::send);
+        return approval.map(PairingDesk.Approval::certificate);
+    }
+
+    private void send(PairingDesk.Approval approval) {
         Map<String, Object> reply = reply(approval.request());
         reply.put("certificate", Pem.of(approval.certificate()));
         reply.put("ca", Pem.of(approval.ca()));
-        fleet.publish(Enrollment.REPLIES + name, reply, false);
-        LOG.info("Paired {}: certificate {} issued, valid until {}", name, approval.certificate().getSerialNumber().toString(16),
-                approval.certificate().getNotAfter().toInstant());
-        return approval.certificate();
+        fleet.publish(Enrollment.REPLIES + approval.request().name(), reply, false);
+        LOG.info("Paired {}: certificate {} issued, valid until {}", approval.request().name(),
+                approval.certificate().getSerialNumber().toString(16), approval.certificate().getNotAfter().toInstant());
     }
 
     /** Refuses every waiting request of {@code name}, telling the node. */
@@ -104,11 +115,16 @@ public final class PairingService {
         return refused.size();
     }
 
-    /** Revokes {@code name}'s certificate. */
-    public X509Certificate unpair(String name) throws IOException, GeneralSecurityException {
-        X509Certificate revoked = desk().unpair(name);
-        LOG.info("Unpaired {}: certificate {} revoked in {}", name, revoked.getSerialNumber().toString(16), desk.revocationList());
+    /** Revokes {@code name}'s certificates that still work. */
+    public List<X509Certificate> unpair(String name) throws IOException, GeneralSecurityException {
+        List<X509Certificate> revoked = desk().unpair(name);
+        LOG.info("Unpaired {}: certificates {} revoked in {}", name, serials(revoked), desk.revocationList());
         return revoked;
+    }
+
+    /** The serial numbers of {@code certificates}, in hex, comma-separated. */
+    public static String serials(List<X509Certificate> certificates) {
+        return certificates.stream().map(c -> c.getSerialNumber().toString(16)).collect(Collectors.joining(", "));
     }
 
     /** The requests waiting for an operator. */
@@ -136,9 +152,9 @@ public final class PairingService {
             if (!request.name().equals(name)) {
                 throw new IllegalArgumentException("a request for " + request.name() + " sent on the topic of " + name);
             }
-            desk.receive(request);
+            desk.receive(request).ifPresent(this::send);
         } catch (PairingDesk.PairingRefused e) {
-            LOG.warn("Refused a pairing request of {}: {}", name, e.getMessage());
+            LOG.warn("Refused a pairing request of {}: {}", printable(name), e.getMessage());
             answerRefused(e.request(), e.getMessage());
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             warnAtMostEveryMinute(name, e);
@@ -156,9 +172,15 @@ public final class PairingService {
         Instant now = Instant.now();
         if (now.isAfter(lastWarning.plus(WARNING_INTERVAL))) {
             lastWarning = now;
-            LOG.warn("Ignored a pairing request on the topic of {}: {} (further ones are not logged for a minute)", name,
-                    e.getMessage());
+            LOG.warn("Ignored a pairing request on the topic of {}: {} (further ones are not logged for a minute)",
+                    printable(name), printable(String.valueOf(e.getMessage())));
         }
+    }
+
+    /** What a stranger sent, fit for one log line: at most 80 characters, nothing that is not printable ASCII. */
+    private static String printable(String text) {
+        String shown = text.replaceAll("[^\\x20-\\x7e]", "?");
+        return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
     }
 
     private static Map<String, Object> reply(PairingRequest request) {

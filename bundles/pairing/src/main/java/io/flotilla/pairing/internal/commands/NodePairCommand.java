@@ -1,6 +1,7 @@
 package io.flotilla.pairing.internal.commands;
 
 import java.security.cert.X509Certificate;
+import java.util.Optional;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -22,7 +23,7 @@ public class NodePairCommand implements Action {
     @Argument(index = 0, name = "node", description = "The new node's name", required = true)
     String name;
 
-    @Argument(index = 1, name = "code", description = "The pairing code the new node printed, e.g. 7KQ2M-9XD4F")
+    @Argument(index = 1, name = "code", description = "The pairing code the new node printed, e.g. 7KQ2-M9XD-4F1B")
     String code;
 
     @Option(name = "--refuse", description = "Refuse the node's pairing requests")
@@ -38,9 +39,15 @@ public class NodePairCommand implements Action {
         if (code == null) {
             throw new IllegalArgumentException("node:pair " + name + " CODE: type the code " + name + "'s console printed");
         }
-        X509Certificate certificate = pairing.pair(name, code);
-        System.out.printf("Paired %s: certificate %s, valid until %s; the node joins the fleet when it receives it%n", name,
-                certificate.getSerialNumber().toString(16), certificate.getNotAfter().toInstant());
+        Optional<X509Certificate> certificate = pairing.pair(name, code);
+        if (certificate.isPresent()) {
+            System.out.printf("Paired %s: certificate %s, valid until %s; the node joins the fleet when it receives it%n", name,
+                    certificate.get().getSerialNumber().toString(16), certificate.get().getNotAfter().toInstant());
+        } else {
+            System.out.printf("No waiting request of %s has that code, so nothing was signed. If the code is right, %s's"
+                    + " request with it is signed when it comes (it repeats it every 20 s, for 15 minutes); if not, read the"
+                    + " code again on %s's console%n", name, name, name);
+        }
         return null;
     }
 }

@@ -1,6 +1,7 @@
 package io.flotilla.pairing.internal.commands;
 
 import java.security.cert.X509Certificate;
+import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -23,9 +24,9 @@ public class NodeUnpairCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        X509Certificate revoked = pairing.unpair(name);
-        System.out.printf("Unpaired %s: certificate %s revoked in %s%n", name, revoked.getSerialNumber().toString(16),
-                pairing.revocationList());
+        List<X509Certificate> revoked = pairing.unpair(name);
+        System.out.printf("Unpaired %s: certificate%s %s revoked in %s%n", name, revoked.size() == 1 ? "" : "s",
+                PairingService.serials(revoked), pairing.revocationList());
         System.out.println("An embedded broker with tls.crl on that file drops it within seconds; Mosquitto reads its crlfile "
                 + "when it starts (docs/security.md)");
         return null;
