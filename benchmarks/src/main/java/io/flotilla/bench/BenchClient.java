@@ -52,10 +52,15 @@ final class BenchClient implements AutoCloseable {
     private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
 
     BenchClient(String brokerUrl) throws MqttException {
+        this(brokerUrl, NoDelaySocketFactory.plain());
+    }
+
+    /** A client with sockets from {@code sockets}: an SSLSocketFactory for an ssl:// broker. */
+    BenchClient(String brokerUrl, javax.net.SocketFactory sockets) throws MqttException {
         client = new MqttAsyncClient(brokerUrl, "bench-" + UUID.randomUUID(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
-        options.setSocketFactory(NoDelaySocketFactory.plain());
+        options.setSocketFactory(sockets);
         options.setMaxInflight(65_000);
         options.setConnectionTimeout(10);
         client.setCallback(new MqttCallback() {

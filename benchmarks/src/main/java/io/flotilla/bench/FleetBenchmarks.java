@@ -28,10 +28,11 @@ final class FleetBenchmarks {
         String spawn = "spawn latency";
         String restart = "restart latency";
         String askMosquitto = "remote ask (Mosquitto)";
+        String tlsCost = "TLS cost (Mosquitto)";
         String migration = "migration";
         String density = "agents per node";
         String failures = "failure detection";
-        if (sections.anySelected(spawn, restart, askMosquitto, migration, density, failures)) {
+        if (sections.anySelected(spawn, restart, askMosquitto, tlsCost, migration, density, failures)) {
             try (Fleet fleet = Fleet.prepare(Fleet.BrokerKind.MOSQUITTO, installation)) {
                 allowFixtures(fleet);
                 fleet.startNodes("a", "b");
@@ -44,6 +45,7 @@ final class FleetBenchmarks {
                     sections.run(spawn, spawning::spawnLatency);
                     sections.run(restart, spawning::restartLatency);
                     sections.run(askMosquitto, asks::remoteAsk);
+                    sections.run(tlsCost, new TlsCostBenchmarks(mode, report, installation, client)::tlsCost);
                     sections.run(migration, moves::migration);
                     sections.run(density, heap::agentsPerNode);
                     sections.run(failures, moves::failureDetection);

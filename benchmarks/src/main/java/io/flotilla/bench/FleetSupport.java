@@ -1,6 +1,7 @@
 package io.flotilla.bench;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,24 @@ final class FleetSupport {
         long sent = System.nanoTime();
         client.publish("nodes/" + node + "/spawn", spawn);
         return BenchClient.await(running, LIMIT, name + " running").nanos() - sent;
+    }
+
+    /**
+     * Stops those agents and deletes their state; returns once the node has handled the last stop,
+     * whose result comes to {@code replyTopic}.
+     */
+    static void stopAndForget(BenchClient client, String node, List<String> names, String replyTopic) throws Exception {
+        String last = "stop-" + System.nanoTime();
+        CompletableFuture<BenchClient.Arrival> done = client.expectJson(replyTopic, "request_id", last);
+        for (int i = 0; i < names.size(); i++) {
+            Map<String, Object> stop = new LinkedHashMap<>(Map.of("name", names.get(i), "delete", true));
+            if (i == names.size() - 1) {
+                stop.put("request_id", last);
+                stop.put("reply_to", replyTopic);
+            }
+            client.publish("nodes/" + node + "/stop", stop);
+        }
+        BenchClient.await(done, LIMIT, "the last stop on " + node);
     }
 
     static double median(List<? extends Number> values) {

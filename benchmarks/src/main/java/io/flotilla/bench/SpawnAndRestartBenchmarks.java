@@ -2,6 +2,7 @@ package io.flotilla.bench;
 
 import static io.flotilla.bench.FleetSupport.LIMIT;
 import static io.flotilla.bench.FleetSupport.spawnAndWait;
+import static io.flotilla.bench.FleetSupport.stopAndForget;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,28 +56,13 @@ final class SpawnAndRestartBenchmarks {
                     "poll_interval", 0)));
         }
         // A thousand idle agents would heartbeat into the later figures: they go.
-        stopAndForget(client, "a", spawned);
+        stopAndForget(client, "a", spawned, "bench/stopped");
         Stats fast = new Stats(installed);
         Stats slow = new Stats(fromMaven);
         report.add("spawn → running, installed type", fast.summary(), "bundle from the local Maven repository: "
                 + slow.summary(), "p50 ≤ 3 ms", fast.p50Ms() <= 3);
         report.add("spawn → running, bundle from local Maven", slow.summary(), "installed type: p50 "
                 + Report.ms(fast.p50Ms()) + " ms", "", null);
-    }
-
-    /** Stops those agents and deletes their state; returns once the node has handled the last stop. */
-    private static void stopAndForget(BenchClient client, String node, List<String> names) throws Exception {
-        String last = "stop-" + System.nanoTime();
-        CompletableFuture<BenchClient.Arrival> done = client.expectJson("bench/stopped", "request_id", last);
-        for (int i = 0; i < names.size(); i++) {
-            Map<String, Object> stop = new LinkedHashMap<>(Map.of("name", names.get(i), "delete", true));
-            if (i == names.size() - 1) {
-                stop.put("request_id", last);
-                stop.put("reply_to", "bench/stopped");
-            }
-            client.publish("nodes/" + node + "/stop", stop);
-        }
-        BenchClient.await(done, LIMIT, "the last stop on " + node);
     }
 
     // ---------------------------------------------------------------- 2: restart latency
