@@ -6,25 +6,19 @@ import static io.flotilla.bench.FleetSupport.number;
 import static io.flotilla.bench.FleetSupport.spawnAndWait;
 import static io.flotilla.bench.FleetSupport.stopAndForget;
 
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.flotilla.itests.process.Installation;
 import io.flotilla.itests.process.NodeProcess;
+import io.flotilla.itests.tls.FleetPki;
 import io.flotilla.mqtt.testing.MosquittoBroker;
 
 /**
@@ -69,8 +63,7 @@ final class TlsCostBenchmarks {
                 "acl_file " + installation.root().resolve("etc/mosquitto/acl"));
                 NodeProcess secureA = node(SECURE_A, broker, ca, certs);
                 NodeProcess secureB = node(SECURE_B, broker, ca, certs);
-                BenchClient secure = new BenchClient("ssl://127.0.0.1:" + broker.port(), tls(certs.resolve("operator.p12"),
-                        ca.resolve("ca.crt")))) {
+                BenchClient secure = new BenchClient("ssl://127.0.0.1:" + broker.port(), tls(certs.resolve("operator.p12"), ca))) {
             secure.subscribe("agents/+/heartbeat", "replies/operator/#");
             spawnLatency(secure);
             remoteAsk(secure);
@@ -164,25 +157,8 @@ final class TlsCostBenchmarks {
     }
 
     /** The operator's side of TLS, with Nagle off as every client of the benchmark has it. */
-    private static SSLSocketFactory tls(Path p12, Path caCertificate) throws Exception {
-        char[] password = Files.readString(p12.resolveSibling(p12.getFileName().toString().replace(".p12", ".pass")))
-                .trim().toCharArray();
-        KeyStore identity = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(p12)) {
-            identity.load(in, password);
-        }
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(identity, password);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caCertificate)) {
-            trust.setCertificateEntry("fleet", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory trusted = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trusted.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), trusted.getTrustManagers(), null);
-        return new NoDelayTls(context.getSocketFactory());
+    private static SSLSocketFactory tls(Path p12, Path caDirectory) throws Exception {
+        return new NoDelayTls(FleetPki.tls(p12, caDirectory));
     }
 
     /** TLS sockets with TCP_NODELAY. */

@@ -22,7 +22,7 @@ import io.flotilla.itests.process.Installation;
  * A fleet's CA and certificates, made through bin/flotilla as docs/security.md has an operator
  * make them, in {@code pki/} beside the installation: {@code ca/} and {@code certs/}.
  */
-final class FleetPki {
+public final class FleetPki {
 
     private static final Duration LIMIT = Duration.ofSeconds(60);
 
@@ -78,7 +78,7 @@ final class FleetPki {
     }
 
     /** The client side of TLS with {@code p12}'s identity (its password in the .pass beside it), trusting the CA of {@code caDirectory}; without {@code p12}, no certificate of its own. */
-    static SSLSocketFactory tls(Path p12, Path caDirectory) throws Exception {
+    public static SSLSocketFactory tls(Path p12, Path caDirectory) throws Exception {
         KeyManagerFactory keys = null;
         if (p12 != null) {
             char[] password = Files.readString(p12.resolveSibling(p12.getFileName().toString().replace(".p12", ".pass")))
