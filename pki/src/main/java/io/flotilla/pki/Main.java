@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +38,10 @@ public final class Main {
             "and by bin/flotilla --pair, to pair a node that has no certificate yet:",
             "       pair NAME --url ssl://HOST:PORT --trust ca.crt --out DIR [--wait SECONDS]",
             "",
+            "  key generate an operator's Ed25519 key for signed commands: OUT/NAME.key (PEM PKCS#8, 0600, stays with",
+            "               the operator) and OUT/NAME.pub (give it to the nodes: etc/operators/NAME.pub)",
+            "       bin/flotilla key generate NAME --out OUT",
+            "",
             "  cert revoke  revoke NAME's certificate: adds it to DIR/crl.pem, which the brokers read",
             "               (Mosquitto's crlfile, the embedded broker's tls.crl)",
             "       bin/flotilla cert revoke NAME --ca DIR");
@@ -58,6 +64,7 @@ public final class Main {
                 case "identity check" -> identityCheck(parsed.allowing("--identity", "--password-file", "--trust", "--name"), out,
                         clock);
                 case "cert revoke" -> certRevoke(parsed.allowing("--ca"), out, clock);
+                case "key generate" -> keyGenerate(parsed.allowing("--out"), out);
                 case "pair" -> pair(parsed.allowing("--url", "--trust", "--out", "--wait"), out, clock);
                 case "help" -> out.println(USAGE);
                 default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
@@ -108,6 +115,23 @@ public final class Main {
         if (Files.exists(dir.resolve(name + ".pass"))) {
             out.println("flotilla: the password is not shown; the .pass file is readable by its owner only");
         }
+    }
+
+    private static void keyGenerate(Arguments args, PrintStream out) throws IOException, GeneralSecurityException {
+        String name = args.subject();
+        CertificateIssuer.checkName(name);
+        Path dir = Path.of(args.required("--out"));
+        PkiFiles.createPrivateDirectory(dir);
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        PkiFiles.writePrivate(dir.resolve(name + ".key"), pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        PkiFiles.writePublic(dir.resolve(name + ".pub"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+        out.println("flotilla: " + dir.resolve(name + ".key") + " (owner only: it signs " + name + "'s commands) and "
+                + dir.resolve(name + ".pub") + " (copy it to each node's etc/operators/)");
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     private static void certRevoke(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {

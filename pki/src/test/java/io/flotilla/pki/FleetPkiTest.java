@@ -221,4 +221,16 @@ class FleetPkiTest {
             socket.getInputStream().read(); // under TLS 1.3 the server judges the client's certificate after the client is done
         }
     }
+
+    @Test
+    void anOperatorsSigningKeyIsEd25519WithItsPrivateHalfForItsOwnerAlone() throws Exception {
+        assertEquals(0, flotilla("key", "generate", "alice", "--out", root.resolve("keys").toString()), errors());
+
+        assertEquals("rw-------", permissions(root.resolve("keys/alice.key")));
+        String pub = Files.readString(root.resolve("keys/alice.pub"));
+        byte[] der = java.util.Base64.getMimeDecoder().decode(pub.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").trim());
+        assertEquals("EdDSA", java.security.KeyFactory.getInstance("Ed25519")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(der)).getAlgorithm());
+        assertEquals(2, flotilla("key", "generate", "alice", "--out", root.resolve("keys").toString()), "never overwritten");
+    }
 }

@@ -1,12 +1,15 @@
 package io.flotilla.core.internal.command;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.flotilla.core.internal.signing.SignaturePolicy;
 import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.InvalidCommandException;
@@ -33,12 +36,19 @@ public final class CommandGate {
     private final SecurityPolicy policy;
     private final CodeLocations locations;
     private final Json json;
+    private final SignaturePolicy signatures;
 
+    /** A gate that takes unsigned commands, as the Wactorz protocol has them, and trusts no operator's key. */
     public CommandGate(String node, SecurityPolicy policy, Json json) {
+        this(node, policy, json, SignaturePolicy.open());
+    }
+
+    public CommandGate(String node, SecurityPolicy policy, Json json, SignaturePolicy signatures) {
         this.node = node;
         this.policy = policy;
         this.locations = policy.locations();
         this.json = json;
+        this.signatures = signatures;
     }
 
     public SecurityPolicy policy() {
@@ -72,6 +82,13 @@ public final class CommandGate {
      * file in {@code deploy/} has no envelope: whatever it holds is its agent's config.
      */
     Admission admit(String kind, Map<String, Object> document, CommandOrigin origin) {
+        if (origin.channel() == CommandOrigin.Channel.MQTT) {
+            // Before anything else: a signed command is checked, and its own text is the command
+            Optional<String> signed = signatures.unwrap(kind, document);
+            if (signed.isPresent()) {
+                document = parse(kind, signed.get().getBytes(StandardCharsets.UTF_8), Integer.MAX_VALUE);
+            }
+        }
         Map<String, Object> body = new LinkedHashMap<>(document);
         if (origin.channel() == CommandOrigin.Channel.DEPLOY) {
             return new Admission(kind, body, CommandEnvelope.NONE, origin);

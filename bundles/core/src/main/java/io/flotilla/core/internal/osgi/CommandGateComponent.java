@@ -1,5 +1,18 @@
 package io.flotilla.core.internal.osgi;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.osgi.framework.BundleContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flotilla.core.internal.signing.NonceLedger;
+import io.flotilla.core.internal.signing.OperatorKeys;
+import io.flotilla.core.internal.signing.SignatureCheck;
+import io.flotilla.core.internal.signing.SignaturePolicy;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -22,15 +35,36 @@ import io.flotilla.util.Json;
 @Designate(ocd = SecurityConfig.class)
 public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CommandGateComponent.class);
+
     private final CommandGate gate;
     private final JsonSpawnConfigReader reader;
 
     @Activate
-    public CommandGateComponent(SecurityConfig config, @Reference NodeIdentity node) {
+    public CommandGateComponent(BundleContext context, SecurityConfig config, @Reference NodeIdentity node) throws IOException {
         Json json = new Json();
         this.gate = new CommandGate(node.name(), new SecurityPolicy(config.spawn_max_bytes(), config.command_max_bytes(),
-                Settings.list(config.bundle_locations()), Settings.list(config.features()), config.bundle_max_bytes()), json);
+                Settings.list(config.bundle_locations()), Settings.list(config.features()), config.bundle_max_bytes()), json,
+                signatures(context, config, node));
         this.reader = new JsonSpawnConfigReader(gate, json);
+    }
+
+    /** Who may sign commands, from etc/operators/, and whether unsigned ones are taken. */
+    private static SignaturePolicy signatures(BundleContext context, SecurityConfig config, NodeIdentity node) throws IOException {
+        SignaturePolicy.Mode mode = SignaturePolicy.Mode.of(config.mode());
+        Path directory = config.operators_dir().isBlank()
+                ? Path.of(context.getProperty("karaf.etc") != null ? context.getProperty("karaf.etc") : "etc", "operators")
+                : Path.of(config.operators_dir().trim());
+        OperatorKeys operators = OperatorKeys.load(directory);
+        if (mode == SignaturePolicy.Mode.SIGNED && operators.names().isEmpty()) {
+            LOG.warn("security.mode = signed, and {} holds no operator's key: every command that changes this node is refused",
+                    directory);
+        } else if (mode == SignaturePolicy.Mode.SIGNED) {
+            LOG.info("Commands that change this node must be signed by {} ({})", String.join(", ", operators.names()), directory);
+        }
+        SignatureCheck check = operators.names().isEmpty() ? null : new SignatureCheck(node.name(), operators,
+                new NonceLedger(node.dataDirectory().resolve("signed-command-nonces")), Clock.systemUTC());
+        return new SignaturePolicy(mode, check);
     }
 
     @Override

@@ -26,4 +26,12 @@ public @interface SecurityConfig {
 
     @AttributeDefinition(description = "Largest bundle read to check a sha256 pin or to send to another node, in bytes")
     long bundle_max_bytes() default 64L * 1024 * 1024;
+
+    @AttributeDefinition(description = "open: commands from the broker need no signature (the Wactorz protocol); signed: "
+            + "spawn, stop, stop_all, restart, desired_state and migrate must be signed by a trusted operator")
+    String mode() default "open";
+
+    @AttributeDefinition(description = "The directory of the trusted operators' keys: NAME.pub (Ed25519, bin/flotilla key "
+            + "generate) and, beside it, NAME.cfg with the kinds NAME may sign; empty: ${karaf.etc}/operators")
+    String operators_dir() default "";
 }

@@ -1,0 +1,150 @@
+package io.flotilla.core.internal.signing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.flotilla.runtime.InvalidCommandException;
+
+/**
+ * The check of a signed command, with the published test key of docs/protocol.md (RFC 8032's first
+ * test vector): the documented example verifies, and each way a command can be wrong is refused
+ * with its reason.
+ */
+class SignatureCheckTest {
+
+    /** RFC 8032, 7.1, TEST 1: a key everyone knows, for examples only. */
+    static final String TEST_PUBLIC_KEY = "-----BEGIN PUBLIC KEY-----\n"
+            + "MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n";
+    static final String EXAMPLE_COMMAND = "{\"name\": \"c1\", \"type\": \"counter\", \"request_id\": \"r1\", "
+            + "\"reply_to\": \"replies/test-operator/results\"}";
+    /** The signature docs/protocol.md shows for its example. */
+    static final String EXAMPLE_SIGNATURE = "Rbr1+1IquuAg+TSMGRZqJOEbm0t9ngpIz1OQ/8WBGD7RUnWZX8sbVvLGov+4TaYYfZHSM7hj82Kj0FSy6aCMBg==";
+
+    @TempDir
+    Path root;
+
+    private final Instant now = Instant.parse("2026-12-03T17:01:00Z");
+    private final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    private PrivateKey testKey;
+    private SignatureCheck check;
+
+    @BeforeEach
+    void trustTheTestOperator() throws Exception {
+        Path operators = Files.createDirectories(root.resolve("etc/operators"));
+        Files.writeString(operators.resolve("test-operator.pub"), TEST_PUBLIC_KEY);
+        Files.writeString(operators.resolve("viewer.pub"), TEST_PUBLIC_KEY);
+        Files.writeString(operators.resolve("viewer.cfg"), "kinds = list, ping\n");
+        testKey = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(HexFormat.of().parseHex(
+                "302e020100300506032b657004220420" + "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")));
+        check = newCheck();
+    }
+
+    private SignatureCheck newCheck() throws Exception {
+        return new SignatureCheck("alpha", OperatorKeys.load(root.resolve("etc/operators")),
+                new NonceLedger(root.resolve("data/nonces")), clock);
+    }
+
+    private Map<String, Object> signed(String key, String node, String kind, String issued, String expires, String nonce,
+            String command, PrivateKey signer) throws Exception {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("key", key);
+        header.put("node", node);
+        header.put("kind", kind);
+        header.put("issued_at", issued);
+        header.put("expires_at", expires);
+        header.put("nonce", nonce);
+        header.put("command", command);
+        Signature signature = Signature.getInstance("Ed25519");
+        signature.initSign(signer);
+        signature.update(SignedCommand.signedText(key, node, kind, Instant.parse(issued), Instant.parse(expires), nonce, command)
+                .getBytes(StandardCharsets.UTF_8));
+        return new LinkedHashMap<>(Map.of("signed", header, "signature", Base64.getEncoder().encodeToString(signature.sign())));
+    }
+
+    private Map<String, Object> example() throws Exception {
+        return signed("test-operator", "alpha", "spawn", "2026-12-03T17:00:00Z", "2026-12-03T17:05:00Z", "bm9uY2UtMDAwMDAwMDE",
+                EXAMPLE_COMMAND, testKey);
+    }
+
+    private String refusal(Map<String, Object> document, String kind) {
+        return assertThrows(InvalidCommandException.class, () -> check.verify(SignedCommand.of(document).orElseThrow(), kind))
+                .reason();
+    }
+
+    @Test
+    void theDocumentedExampleVerifiesAndYieldsItsCommand() throws Exception {
+        Map<String, Object> example = example();
+        assertEquals(EXAMPLE_SIGNATURE, example.get("signature"), "Ed25519 is deterministic: docs/protocol.md shows this one");
+
+        assertEquals(EXAMPLE_COMMAND, check.verify(SignedCommand.of(example).orElseThrow(), "spawn"));
+    }
+
+    @Test
+    void aReplayIsRefusedAlsoByTheNodeStartedAgain() throws Exception {
+        check.verify(SignedCommand.of(example()).orElseThrow(), "spawn");
+
+        assertTrue(refusal(example(), "spawn").startsWith("replayed"));
+        check = newCheck();
+        assertTrue(refusal(example(), "spawn").startsWith("replayed"));
+    }
+
+    @Test
+    void eachWrongCommandIsRefusedWithItsReason() throws Exception {
+        Map<String, Object> altered = example();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> header = (Map<String, Object>) altered.get("signed");
+        header.put("command", EXAMPLE_COMMAND.replace("counter", "crasher"));
+        PrivateKey stranger = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate();
+
+        assertTrue(refusal(altered, "spawn").startsWith("bad signature"));
+        assertTrue(refusal(signed("test-operator", "alpha", "spawn", "2026-12-03T17:00:00Z", "2026-12-03T17:05:00Z", "n-stranger",
+                EXAMPLE_COMMAND, stranger), "spawn").startsWith("bad signature"));
+        assertTrue(refusal(signed("mallory", "alpha", "spawn", "2026-12-03T17:00:00Z", "2026-12-03T17:05:00Z", "n-unknown",
+                EXAMPLE_COMMAND, testKey), "spawn").startsWith("unknown key 'mallory'"));
+        assertTrue(refusal(signed("test-operator", "beta", "spawn", "2026-12-03T17:00:00Z", "2026-12-03T17:05:00Z", "n-target",
+                EXAMPLE_COMMAND, testKey), "spawn").startsWith("wrong target"));
+        assertTrue(refusal(example(), "stop").startsWith("wrong kind"));
+        assertTrue(refusal(signed("viewer", "alpha", "spawn", "2026-12-03T17:00:00Z", "2026-12-03T17:05:00Z", "n-viewer",
+                EXAMPLE_COMMAND, testKey), "spawn").startsWith("not allowed"));
+        assertTrue(refusal(signed("test-operator", "alpha", "spawn", "2026-12-03T16:50:00Z", "2026-12-03T16:59:00Z", "n-expired",
+                EXAMPLE_COMMAND, testKey), "spawn").startsWith("expired"));
+        assertTrue(refusal(signed("test-operator", "alpha", "spawn", "2026-12-03T17:05:00Z", "2026-12-03T17:10:00Z", "n-future",
+                EXAMPLE_COMMAND, testKey), "spawn").startsWith("not yet valid"));
+        assertTrue(refusal(signed("test-operator", "alpha", "spawn", "2026-12-03T17:00:00Z", "2026-12-03T18:00:00Z", "n-long",
+                EXAMPLE_COMMAND, testKey), "spawn").contains("at most 10 minutes"));
+        // None of them used a nonce: the genuine command still runs
+        assertEquals(EXAMPLE_COMMAND, check.verify(SignedCommand.of(example()).orElseThrow(), "spawn"));
+    }
+
+    @Test
+    void aDocumentThatIsNoSignedCommandIsToldSo() {
+        assertTrue(SignedCommand.of(Map.of("name", "c1", "type", "counter")).isEmpty());
+        assertThrows(InvalidCommandException.class, () -> SignedCommand.of(Map.of("signed", Map.of(), "signature", "AA==")));
+        assertThrows(InvalidCommandException.class, () -> SignedCommand.of(Map.of("signed", Map.of("key", "a"), "extra", 1)));
+        InvalidCommandException sloppyTime = assertThrows(InvalidCommandException.class, () -> SignedCommand.of(Map.of(
+                "signed", Map.of("key", "a", "node", "alpha", "kind", "spawn", "issued_at", "2026-12-03T17:00:00.000Z",
+                        "expires_at", "2026-12-03T17:05:00Z", "nonce", "n", "command", "{}"), "signature", "AA==")));
+        assertTrue(sloppyTime.reason().contains("must be written as 2026-12-03T17:00:00Z"));
+    }
+}

@@ -1,0 +1,194 @@
+package io.flotilla.itests.signed;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.flotilla.itests.process.Fleet;
+import io.flotilla.itests.process.Installation;
+import io.flotilla.mqtt.testing.MqttProbe;
+
+/**
+ * Signed commands at the intake of a real node on a real Mosquitto: node alpha runs with
+ * security.mode = signed and trusts alice (any kind) and viewer (list only), keys made by
+ * bin/flotilla key generate. A command alice signed runs; every other spawn is refused with its
+ * reason, and no agent and no file of it appears on the node.
+ */
+public class SignedCommandsIT {
+
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Fleet fleet;
+    private static MqttProbe probe;
+    private static Path keys;
+
+    @BeforeClass
+    public static void startAlpha() throws Exception {
+        Installation installation = Installation.unpack("signed");
+        fleet = Fleet.prepare(Fleet.BrokerKind.MOSQUITTO, installation);
+        keys = installation.root().getParent().resolve("keys");
+        for (String operator : new String[] {"alice", "viewer", "mallory"}) {
+            Installation.Result made = installation.run(LIMIT, "key", "generate", operator, "--out", keys.toString());
+            assertEquals(made.output(), 0, made.exitCode());
+        }
+        fleet.configure("alpha", "io.flotilla.security.cfg", "mode", "signed");
+        Path trusted = Files.createDirectories(fleet.home("alpha").resolve("etc/operators"));
+        Files.copy(keys.resolve("alice.pub"), trusted.resolve("alice.pub"));
+        Files.copy(keys.resolve("viewer.pub"), trusted.resolve("viewer.pub"));
+        Files.writeString(trusted.resolve("viewer.cfg"), "kinds = list\n");
+        fleet.startNodes("alpha");
+        probe = fleet.probe("test/#", "nodes/alpha/errors");
+        fleet.node("alpha").awaitConsole("Commands that change this node must be signed by alice, viewer", LIMIT);
+    }
+
+    @AfterClass
+    public static void stopAlpha() throws Exception {
+        Fleet.closeChecked(fleet);
+    }
+
+    @Test
+    public void aSpawnAliceSignedRuns() throws Exception {
+        Map<String, Object> result = await(send(sign("alice", "alpha", "spawn", Instant.now(), spawn("signed-keeper"))));
+
+        assertEquals(result.toString(), true, result.get("success"));
+        assertEquals("running", agents().get("signed-keeper"));
+    }
+
+    @Test
+    public void everyOtherSpawnIsRefusedWithItsReasonAndLeavesNothing() throws Exception {
+        Instant now = Instant.now();
+        Map<String, Object> replayed = sign("alice", "alpha", "spawn", now, spawn("twice"));
+        await(send(replayed));
+        Map<String, Object> altered = sign("alice", "alpha", "spawn", now, spawn("altered"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> header = (Map<String, Object>) altered.get("signed");
+        header.put("command", ((String) header.get("command")).replace("counter", "crasher"));
+
+        refused(spawn("unsigned"), "unsigned: this node takes spawn only signed");
+        refused(replayed, "replayed");
+        refused(altered, "bad signature");
+        refused(sign("alice", "beta", "spawn", now, spawn("elsewhere")), "wrong target");
+        refused(sign("alice", "alpha", "spawn", now.minus(Duration.ofMinutes(20)), spawn("expired")), "expired");
+        refused(sign("mallory", "alpha", "spawn", now, spawn("strangers")), "unknown key 'mallory'");
+        refused(sign("viewer", "alpha", "spawn", now, spawn("viewers")), "not allowed: viewer may sign list");
+
+        Map<String, String> agents = agents();
+        for (String name : List.of("unsigned", "altered", "elsewhere", "expired", "strangers", "viewers")) {
+            assertFalse(name + " runs: " + agents, agents.containsKey(name));
+            assertFalse(name + " left a file", fileNamed(fleet.node("alpha").data(), name));
+        }
+    }
+
+    @Test
+    public void anOperatorsListNeedsNoSignatureButAViewersSignedOneIsChecked() throws Exception {
+        assertTrue(agents() != null); // unsigned list: open to anyone who may reach the node
+        Map<String, Object> signedList = sign("viewer", "alpha", "list", Instant.now(), new LinkedHashMap<>());
+        assertEquals(true, await(send(signedList)).get("success"));
+    }
+
+    /** A spawn of a counter named {@code name}, its result to test/results. */
+    private static Map<String, Object> spawn(String name) {
+        Map<String, Object> spawn = new LinkedHashMap<>();
+        spawn.put("name", name);
+        spawn.put("type", "counter");
+        spawn.put("poll_interval", 0.5);
+        return spawn;
+    }
+
+    /** {@code command} (given a request id and reply topic) signed by {@code operator} for {@code node}, valid 5 minutes. */
+    private static Map<String, Object> sign(String operator, String node, String kind, Instant issued, Map<String, Object> command)
+            throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>(command);
+        body.put("request_id", kind + "-" + UUID.randomUUID());
+        body.put("reply_to", "test/results");
+        String text = JSON.writeValueAsString(body);
+        Instant from = issued.truncatedTo(ChronoUnit.SECONDS);
+        Instant until = from.plus(Duration.ofMinutes(5));
+        String nonce = UUID.randomUUID().toString();
+        String signed = String.join("\n", "flotilla-command/1", "key: " + operator, "node: " + node, "kind: " + kind,
+                "issued_at: " + from, "expires_at: " + until, "nonce: " + nonce, text);
+        Signature signature = Signature.getInstance("Ed25519");
+        signature.initSign(privateKey(operator));
+        signature.update(signed.getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("key", operator);
+        header.put("node", node);
+        header.put("kind", kind);
+        header.put("issued_at", from.toString());
+        header.put("expires_at", until.toString());
+        header.put("nonce", nonce);
+        header.put("command", text);
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("signed", header);
+        document.put("signature", Base64.getEncoder().encodeToString(signature.sign()));
+        return document;
+    }
+
+    private static PrivateKey privateKey(String operator) throws Exception {
+        String pem = Files.readString(keys.resolve(operator + ".key"));
+        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").trim());
+        return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
+    }
+
+    /** Sends a document as the command its header names (or a spawn, unsigned); returns its request id. */
+    @SuppressWarnings("unchecked")
+    private static String send(Map<String, Object> document) throws Exception {
+        Map<String, Object> header = (Map<String, Object>) document.get("signed");
+        String kind = header == null ? "spawn" : (String) header.get("kind");
+        String id = header == null ? (String) document.computeIfAbsent("request_id", k -> "unsigned-" + UUID.randomUUID())
+                : (String) JSON.readValue((String) header.get("command"), Map.class).get("request_id");
+        probe.publish("nodes/alpha/" + kind, JSON.writeValueAsString(document));
+        return id;
+    }
+
+    private static Map<String, Object> await(String requestId) {
+        return probe.awaitJson("test/results", "request_id", requestId, LIMIT);
+    }
+
+    private static void refused(Map<String, Object> document, String reason) throws Exception {
+        send(document);
+        probe.await("nodes/alpha/errors", seen -> seen.text().contains(reason), LIMIT);
+    }
+
+    /** The agents of alpha, name to state: an unsigned list, which this mode takes. */
+    private static Map<String, String> agents() throws Exception {
+        String id = "list-" + UUID.randomUUID();
+        probe.publish("nodes/alpha/list", JSON.writeValueAsString(Map.of("request_id", id, "reply_to", "test/results")));
+        Map<String, String> states = new LinkedHashMap<>();
+        for (Object agent : (List<?>) await(id).get("agents")) {
+            Map<?, ?> fields = (Map<?, ?>) agent;
+            states.put((String) fields.get("name"), (String) fields.get("state"));
+        }
+        return states;
+    }
+
+    private static boolean fileNamed(Path directory, String name) throws Exception {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.anyMatch(file -> file.getFileName().toString().contains(name));
+        }
+    }
+}
