@@ -59,7 +59,7 @@ public class SignedCommandsIT {
         Path trusted = Files.createDirectories(fleet.home("alpha").resolve("etc/operators"));
         Files.copy(keys.resolve("alice.pub"), trusted.resolve("alice.pub"));
         Files.copy(keys.resolve("viewer.pub"), trusted.resolve("viewer.pub"));
-        Files.writeString(trusted.resolve("viewer.cfg"), "kinds = list\n");
+        Files.writeString(trusted.resolve("viewer.properties"), "kinds = list\n");
         fleet.startNodes("alpha");
         probe = fleet.probe("test/#", "nodes/alpha/errors");
         fleet.node("alpha").awaitConsole("Commands that change this node must be signed by alice, viewer", LIMIT);
@@ -96,8 +96,14 @@ public class SignedCommandsIT {
         refused(sign("mallory", "alpha", "spawn", now, spawn("strangers")), "unknown key 'mallory'");
         refused(sign("viewer", "alpha", "spawn", now, spawn("viewers")), "not allowed: viewer may sign list");
 
+        // A forged arrival of a moved agent: until nodes sign their messages, signed mode takes none
+        Map<String, Object> arrival = new LinkedHashMap<>(Map.of("from_node", "beta", "epoch", 7, "actor_id", UUID.randomUUID()
+                .toString(), "config", spawn("arrived"), "state", Map.of("count", 1000)));
+        probe.publish("nodes/alpha/migrate_in", JSON.writeValueAsString(arrival));
+        probe.await("nodes/alpha/errors", seen -> seen.text().contains("unsigned: this node takes migrate_in only signed"), LIMIT);
+
         Map<String, String> agents = agents();
-        for (String name : List.of("unsigned", "altered", "elsewhere", "expired", "strangers", "viewers")) {
+        for (String name : List.of("unsigned", "altered", "elsewhere", "expired", "strangers", "viewers", "arrived")) {
             assertFalse(name + " runs: " + agents, agents.containsKey(name));
             assertFalse(name + " left a file", fileNamed(fleet.node("alpha").data(), name));
         }

@@ -55,7 +55,14 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
         Path directory = config.operators_dir().isBlank()
                 ? Path.of(context.getProperty("karaf.etc") != null ? context.getProperty("karaf.etc") : "etc", "operators")
                 : Path.of(config.operators_dir().trim());
-        OperatorKeys operators = OperatorKeys.load(directory);
+        OperatorKeys operators;
+        try {
+            operators = OperatorKeys.load(directory);
+        } catch (IOException e) {
+            // Fail closed for signed commands, and keep the shell and deploy/ working
+            LOG.error("This node trusts no operator: {}", e.getMessage());
+            operators = OperatorKeys.none();
+        }
         if (mode == SignaturePolicy.Mode.SIGNED && operators.names().isEmpty()) {
             LOG.warn("security.mode = signed, and {} holds no operator's key: every command that changes this node is refused",
                     directory);
@@ -63,7 +70,7 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
             LOG.info("Commands that change this node must be signed by {} ({})", String.join(", ", operators.names()), directory);
         }
         SignatureCheck check = operators.names().isEmpty() ? null : new SignatureCheck(node.name(), operators,
-                new NonceLedger(node.dataDirectory().resolve("signed-command-nonces")), Clock.systemUTC());
+                new NonceLedger(node.dataDirectory().resolve("signed-command-nonces"), Clock.systemUTC()), Clock.systemUTC());
         return new SignaturePolicy(mode, check);
     }
 

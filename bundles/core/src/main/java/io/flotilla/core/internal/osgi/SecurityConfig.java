@@ -28,10 +28,10 @@ public @interface SecurityConfig {
     long bundle_max_bytes() default 64L * 1024 * 1024;
 
     @AttributeDefinition(description = "open: commands from the broker need no signature (the Wactorz protocol); signed: "
-            + "spawn, stop, stop_all, restart, desired_state and migrate must be signed by a trusted operator")
+            + "all but list and ping must be signed by a trusted operator")
     String mode() default "open";
 
     @AttributeDefinition(description = "The directory of the trusted operators' keys: NAME.pub (Ed25519, bin/flotilla key "
-            + "generate) and, beside it, NAME.cfg with the kinds NAME may sign; empty: ${karaf.etc}/operators")
+            + "generate) and, beside it, NAME.properties with the kinds NAME may sign; empty: ${karaf.etc}/operators")
     String operators_dir() default "";
 }

@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 /**
  * The operators a node trusts: an Ed25519 public key per operator in {@code etc/operators/NAME.pub}
  * (PEM SubjectPublicKeyInfo, as {@code bin/flotilla key generate} writes it) and, in
- * {@code NAME.cfg} beside it, the command kinds that operator may sign ({@code kinds = spawn, stop};
- * every kind without it).
+ * {@code NAME.properties} beside it, the command kinds that operator may sign ({@code kinds = spawn, stop};
+ * every kind without it). Not {@code NAME.cfg}: Karaf's file install would take a directory of
+ * {@code etc/} that holds a {@code .cfg} for a bundle and install it.
  */
 public final class OperatorKeys {
 
@@ -38,7 +39,7 @@ public final class OperatorKeys {
     private final Map<String, Operator> operators;
 
     private OperatorKeys(Map<String, Operator> operators) {
-        this.operators = Map.copyOf(operators);
+        this.operators = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(operators));
     }
 
     /** The operators of {@code directory}; none when it does not exist. A key that cannot be read is an error naming it. */
@@ -53,10 +54,15 @@ public final class OperatorKeys {
                 if (!NAME.matcher(name).matches()) {
                     throw new IOException(file + ": an operator's name is 1 to 64 of A-Z a-z 0-9 . _ -");
                 }
-                found.put(name, new Operator(name, publicKey(file), kinds(directory.resolve(name + ".cfg"))));
+                found.put(name, new Operator(name, publicKey(file), kinds(directory.resolve(name + ".properties"))));
             }
         }
         return new OperatorKeys(found);
+    }
+
+    /** No operator at all. */
+    public static OperatorKeys none() {
+        return new OperatorKeys(Map.of());
     }
 
     public Optional<Operator> operator(String name) {
@@ -89,10 +95,17 @@ public final class OperatorKeys {
         try (var in = Files.newInputStream(cfg)) {
             properties.load(in);
         }
+        // A file that narrows nothing by mistake must not mean "everything": only "*" does
         String kinds = properties.getProperty("kinds", "").trim();
-        if (kinds.isEmpty() || kinds.equals("*")) {
+        if (kinds.equals("*")) {
             return Set.of();
         }
-        return Arrays.stream(kinds.split(",")).map(String::trim).filter(k -> !k.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        Set<String> listed = Arrays.stream(kinds.split(",")).map(String::trim).filter(k -> !k.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+        if (listed.isEmpty() || !properties.stringPropertyNames().equals(Set.of("kinds"))
+                || listed.stream().anyMatch(kind -> !kind.matches("[a-z_]{1,32}"))) {
+            throw new IOException(cfg + " must hold one setting, kinds = KIND, KIND... (or kinds = * for all)");
+        }
+        return listed;
     }
 }

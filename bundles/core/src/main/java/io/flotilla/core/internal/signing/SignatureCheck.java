@@ -33,9 +33,9 @@ public final class SignatureCheck {
 
     /** The command text of {@code signed}, which arrived as a command of {@code kind}, once every check passed. */
     public String verify(SignedCommand signed, String kind) {
+        // Who is trusted is not said to whoever asks: the node's log has it
         OperatorKeys.Operator operator = operators.operator(signed.key()).orElseThrow(() -> SignedCommand.refused(
-                "unknown key '" + signed.key() + "': this node trusts " + (operators.names().isEmpty() ? "no operator"
-                        : String.join(", ", operators.names())) + " (etc/operators/)"));
+                "unknown key '" + signed.key() + "'"));
         if (!valid(signed, operator)) {
             throw SignedCommand.refused("bad signature: the command was not signed by " + operator.name()
                     + "'s key, or was changed after");
@@ -63,8 +63,9 @@ public final class SignatureCheck {
                     + " minutes, from issued_at to expires_at");
         }
         try {
-            if (!nonces.take(signed.key() + ":" + signed.nonce(), signed.expiresAt().plus(SKEW), now)) {
-                throw SignedCommand.refused("replayed: nonce " + signed.nonce() + " of " + signed.key() + " was used already");
+            if (!nonces.take(signed.key() + ":" + signed.nonce(), signed.issuedAt(), signed.expiresAt().plus(SKEW), now)) {
+                throw SignedCommand.refused("replayed: nonce " + signed.nonce() + " of " + signed.key()
+                        + " was used already (or is older than the node's record of used nonces)");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the node's record of used nonces cannot be written", e);

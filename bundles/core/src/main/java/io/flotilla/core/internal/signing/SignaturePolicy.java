@@ -9,7 +9,7 @@ import io.flotilla.runtime.InvalidCommandException;
 /**
  * Which commands from the broker must be signed ({@code security.mode} of
  * {@code io.flotilla.security.cfg}): in {@code open} mode none, as the Wactorz protocol has it, and a
- * signed one is still checked; in {@code signed} mode every command that changes the node. Commands
+ * signed one is still checked; in {@code signed} mode all but {@link #READING_KINDS}. Commands
  * from the node's own shell, its {@code deploy/} folder and Java callers are the local operator's,
  * and never need one.
  */
@@ -31,10 +31,11 @@ public final class SignaturePolicy {
     }
 
     /**
-     * What changes a node, and so needs an operator's signature in {@code signed} mode. The messages
-     * nodes send each other during a migration are signed by nodes, not yet by this check.
+     * What only reads a node, and so needs no signature in {@code signed} mode; everything else does,
+     * the messages nodes send each other during a migration included (until nodes sign them, a node
+     * in {@code signed} mode takes no agent from another).
      */
-    public static final Set<String> CHANGING_KINDS = Set.of("spawn", "stop", "stop_all", "restart", "desired_state", "migrate");
+    public static final Set<String> READING_KINDS = Set.of("list", "ping");
 
     private final Mode mode;
     private final SignatureCheck check;
@@ -65,12 +66,11 @@ public final class SignaturePolicy {
         Optional<SignedCommand> signed = SignedCommand.of(document);
         if (signed.isPresent()) {
             if (check == null) {
-                throw SignedCommand.refused("unknown key '" + signed.get().key() + "': this node trusts no operator "
-                        + "(etc/operators/ is empty)");
+                throw SignedCommand.refused("unknown key '" + signed.get().key() + "'");
             }
             return Optional.of(check.verify(signed.get(), kind));
         }
-        if (mode == Mode.SIGNED && CHANGING_KINDS.contains(kind)) {
+        if (mode == Mode.SIGNED && !READING_KINDS.contains(kind)) {
             throw SignedCommand.refused("unsigned: this node takes " + kind + " only signed by an operator "
                     + "(security.mode = signed; docs/protocol.md, \"Signed commands\")");
         }

@@ -54,7 +54,7 @@ class SignatureCheckTest {
         Path operators = Files.createDirectories(root.resolve("etc/operators"));
         Files.writeString(operators.resolve("test-operator.pub"), TEST_PUBLIC_KEY);
         Files.writeString(operators.resolve("viewer.pub"), TEST_PUBLIC_KEY);
-        Files.writeString(operators.resolve("viewer.cfg"), "kinds = list, ping\n");
+        Files.writeString(operators.resolve("viewer.properties"), "kinds = list, ping\n");
         testKey = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(HexFormat.of().parseHex(
                 "302e020100300506032b657004220420" + "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")));
         check = newCheck();
@@ -62,7 +62,7 @@ class SignatureCheckTest {
 
     private SignatureCheck newCheck() throws Exception {
         return new SignatureCheck("alpha", OperatorKeys.load(root.resolve("etc/operators")),
-                new NonceLedger(root.resolve("data/nonces")), clock);
+                new NonceLedger(root.resolve("data/nonces"), clock), clock);
     }
 
     private Map<String, Object> signed(String key, String node, String kind, String issued, String expires, String nonce,
@@ -146,5 +146,36 @@ class SignatureCheckTest {
                 "signed", Map.of("key", "a", "node", "alpha", "kind", "spawn", "issued_at", "2026-12-03T17:00:00.000Z",
                         "expires_at", "2026-12-03T17:05:00Z", "nonce", "n", "command", "{}"), "signature", "AA==")));
         assertTrue(sloppyTime.reason().contains("must be written as 2026-12-03T17:00:00Z"));
+    }
+
+    @Test
+    void aRecordOfNoncesThatCannotBeReadCountsAsForgettingEverythingBefore() throws Exception {
+        Files.createDirectories(root.resolve("data"));
+        Files.writeString(root.resolve("data/nonces"), "not a line of the ledger\n");
+
+        check = newCheck();
+
+        assertTrue(refusal(example(), "spawn").startsWith("replayed"), "it might have been taken before the crash");
+        assertTrue(Files.list(root.resolve("data")).anyMatch(f -> f.getFileName().toString().contains("unreadable")));
+    }
+
+    @Test
+    void aClockSteppedBackBringsNoPrunedNonceBack() throws Exception {
+        check.verify(SignedCommand.of(example()).orElseThrow(), "spawn");
+        Clock later = Clock.fixed(now.plus(java.time.Duration.ofMinutes(30)), ZoneOffset.UTC);
+        new SignatureCheck("alpha", OperatorKeys.load(root.resolve("etc/operators")), new NonceLedger(root.resolve("data/nonces"),
+                later), later).verify(SignedCommand.of(signed("test-operator", "alpha", "spawn", "2026-12-03T17:30:00Z",
+                "2026-12-03T17:35:00Z", "n-later", EXAMPLE_COMMAND, testKey)).orElseThrow(), "spawn"); // prunes the example's nonce
+
+        check = newCheck(); // the clock back at 17:01
+
+        assertTrue(refusal(example(), "spawn").startsWith("replayed"));
+    }
+
+    @Test
+    void anOperatorsKindsFileThatNarrowsNothingByMistakeIsAnError() throws Exception {
+        Files.writeString(root.resolve("etc/operators/viewer.properties"), "kind = list\n");
+
+        assertThrows(java.io.IOException.class, () -> OperatorKeys.load(root.resolve("etc/operators")));
     }
 }
