@@ -66,6 +66,9 @@ public final class Main {
                 case "cert revoke" -> certRevoke(parsed.allowing("--ca"), out, clock);
                 case "key generate" -> keyGenerate(parsed.allowing("--out"), out);
                 case "pair" -> pair(parsed.allowing("--url", "--trust", "--out", "--wait"), out, clock);
+                case "ctl" -> {
+                    return ctl(parsed.allowing("--broker", "--key", "--identity", "--trust", "--timeout"), out, clock);
+                }
                 case "help" -> out.println(USAGE);
                 default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
             }
@@ -145,6 +148,19 @@ public final class Main {
                 + " (Mosquitto reads its crlfile when it starts)");
     }
 
+    private static int ctl(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {
+        if (args.words.size() < 2) {
+            throw new IllegalArgumentException(Ctl.USAGE);
+        }
+        String key = args.optional("--key", null);
+        String identity = args.optional("--identity", null);
+        String trust = args.optional("--trust", null);
+        Ctl ctl = new Ctl(args.optional("--broker", "127.0.0.1"), key == null ? null : Path.of(key),
+                identity == null ? null : Path.of(identity), trust == null ? null : Path.of(trust),
+                Duration.ofSeconds(args.number("--timeout", 10)), clock, out);
+        return ctl.run(args.words.get(1), args.words.subList(2, args.words.size()));
+    }
+
     private static void pair(Arguments args, PrintStream out, Clock clock) throws IOException, GeneralSecurityException {
         String name = args.words.size() == 2 ? args.words.get(1) : null;
         if (name == null) {
@@ -196,8 +212,8 @@ public final class Main {
             if (words.size() == 1 && words.get(0).equals("help")) {
                 return "help";
             }
-            if (!words.isEmpty() && words.get(0).equals("pair")) {
-                return "pair";
+            if (!words.isEmpty() && (words.get(0).equals("pair") || words.get(0).equals("ctl"))) {
+                return words.get(0);
             }
             return words.size() >= 2 ? words.get(0) + " " + words.get(1) : String.join(" ", words);
         }

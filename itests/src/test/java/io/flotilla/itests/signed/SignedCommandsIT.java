@@ -42,13 +42,14 @@ public class SignedCommandsIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static Installation installation;
     private static Fleet fleet;
     private static MqttProbe probe;
     private static Path keys;
 
     @BeforeClass
     public static void startAlpha() throws Exception {
-        Installation installation = Installation.unpack("signed");
+        installation = Installation.unpack("signed");
         fleet = Fleet.prepare(Fleet.BrokerKind.MOSQUITTO, installation);
         keys = installation.root().getParent().resolve("keys");
         for (String operator : new String[] {"alice", "viewer", "mallory"}) {
@@ -114,6 +115,33 @@ public class SignedCommandsIT {
         assertTrue(agents() != null); // unsigned list: open to anyone who may reach the node
         Map<String, Object> signedList = sign("viewer", "alpha", "list", Instant.now(), new LinkedHashMap<>());
         assertEquals(true, await(send(signedList)).get("success"));
+    }
+
+    @Test
+    public void binFlotillaCtlSignsWithTheOperatorsKeyAndSaysHowItEnded() throws Exception {
+        Path config = keys.resolveSibling("ctl-keeper.agent.json");
+        Files.writeString(config, JSON.writeValueAsString(spawn("ctl-keeper")));
+
+        Installation.Result signed = installation.run(LIMIT, "ctl", "--broker", fleet.brokerUrl(), "--key",
+                keys.resolve("alice.key").toString(), "spawn", "alpha", config.toString());
+        Installation.Result listed = installation.run(LIMIT, "ctl", "--broker", fleet.brokerUrl(), "list", "alpha");
+        Installation.Result unsigned = installation.run(LIMIT, "ctl", "--broker", fleet.brokerUrl(), "stop", "alpha",
+                "ctl-keeper");
+
+        assertEquals(signed.output(), 0, signed.exitCode());
+        assertTrue(signed.output(), signed.output().contains("\"success\":true"));
+        assertEquals(listed.output(), 0, listed.exitCode());
+        assertTrue(listed.output(), listed.output().contains("ctl-keeper"));
+        assertEquals(unsigned.output(), 1, unsigned.exitCode());
+        assertTrue(unsigned.output(), unsigned.output().contains("unsigned: this node takes stop only signed"));
+        assertEquals("running", agents().get("ctl-keeper"));
+
+        Installation.Result asked = installation.run(LIMIT, "ctl", "--broker", fleet.brokerUrl(), "ask", "ctl-keeper", "get");
+        Installation.Result nodes = installation.run(LIMIT, "ctl", "--broker", fleet.brokerUrl(), "nodes");
+        assertEquals(asked.output(), 0, asked.exitCode());
+        assertTrue(asked.output(), asked.output().contains("\"result\""));
+        assertEquals(nodes.output(), 0, nodes.exitCode());
+        assertTrue(nodes.output(), nodes.output().contains("\"alpha\":{") && nodes.output().contains("online"));
     }
 
     /** A spawn of a counter named {@code name}, its result to test/results. */

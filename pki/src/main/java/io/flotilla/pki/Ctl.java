@@ -1,0 +1,284 @@
+package io.flotilla.pki;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * {@code bin/flotilla ctl}: one command to the fleet and its one result, as {@code mosquitto_rr}
+ * gives it, signed with an operator's key when one is given (docs/protocol.md, "Signed commands").
+ * The result is printed as JSON; the exit status is 0 only when the command succeeded, 1 when the
+ * node said it failed or refused it, 2 when no answer came.
+ */
+final class Ctl {
+
+    static final String USAGE = String.join("\n",
+            "Usage: bin/flotilla ctl [--broker HOST:PORT | URL] [--key DIR/NAME.key] [--identity NAME.p12 --trust ca.crt]",
+            "                        [--timeout SECONDS] VERB ...",
+            "  spawn NODE FILE      spawn the agent of a spawn config (JSON) on NODE",
+            "  stop NODE NAME       stop agent NAME on NODE",
+            "  list NODE            the agents of NODE",
+            "  ask NAME PAYLOAD     ask agent NAME, wherever it runs; PAYLOAD is JSON (or text)",
+            "  nodes                the nodes the broker holds a status of",
+            "With --key, commands are signed by the operator NAME (bin/flotilla key generate NAME).");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration VALIDITY = Duration.ofMinutes(5);
+
+    private final String broker;
+    private final Path key;
+    private final Path identity;
+    private final Path trust;
+    private final Duration timeout;
+    private final Clock clock;
+    private final PrintStream out;
+
+    Ctl(String broker, Path key, Path identity, Path trust, Duration timeout, Clock clock, PrintStream out) {
+        this.broker = broker.contains("://") ? broker : (identity != null ? "ssl://" : "tcp://")
+                + (broker.contains(":") ? broker : broker + ":" + (identity != null ? 8883 : 1883));
+        this.key = key;
+        this.identity = identity;
+        this.trust = trust;
+        this.timeout = timeout;
+        this.clock = clock;
+        this.out = out;
+    }
+
+    /** Runs {@code verb} with {@code words}; returns the exit status. */
+    int run(String verb, List<String> words) throws IOException, GeneralSecurityException {
+        MqttClient client = connect();
+        try {
+            return switch (verb) {
+                case "spawn" -> command(client, words(words, 2, "spawn NODE FILE").get(0), "spawn",
+                        JSON.readValue(Files.readString(Path.of(words.get(1))), Map.class));
+                case "stop" -> command(client, words(words, 2, "stop NODE NAME").get(0), "stop", Map.of("name", words.get(1)));
+                case "list" -> command(client, words(words, 1, "list NODE").get(0), "list", Map.of());
+                case "ask" -> ask(client, words(words, 2, "ask NAME PAYLOAD").get(0), words.get(1));
+                case "nodes" -> nodes(client);
+                default -> throw new IllegalArgumentException("unknown verb '" + verb + "'\n" + USAGE);
+            };
+        } catch (MqttException e) {
+            throw new IOException("the broker " + broker + " failed: " + e.getMessage(), e);
+        } finally {
+            close(client);
+        }
+    }
+
+    private int command(MqttClient client, String node, String kind, Map<?, ?> body) throws MqttException, IOException,
+            GeneralSecurityException {
+        String id = "ctl-" + UUID.randomUUID();
+        String replyTo = "replies/ctl/" + id;
+        Map<String, Object> command = new LinkedHashMap<>();
+        body.forEach((field, value) -> command.put(String.valueOf(field), value));
+        command.put("request_id", id);
+        command.put("reply_to", replyTo);
+        CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        CompletableFuture<byte[]> refusal = new CompletableFuture<>();
+        client.subscribe(replyTo, 1, (topic, message) -> reply.complete(message.getPayload()));
+        client.subscribe("nodes/" + node + "/errors", 1, (topic, message) -> {
+            if (!message.isRetained()) {
+                refusal.complete(message.getPayload());
+            }
+        });
+        byte[] document = JSON.writeValueAsBytes(key == null ? command : signed(node, kind, JSON.writeValueAsString(command)));
+        client.publish("nodes/" + node + "/" + kind, document, 1, false);
+        byte[] answer = first(reply, refusal);
+        if (answer == null) {
+            out.println("{\"error\": \"no answer from node " + node + " within " + timeout.toSeconds() + " s\"}");
+            return 2;
+        }
+        out.println(new String(answer, StandardCharsets.UTF_8));
+        Map<?, ?> result = JSON.readValue(answer, Map.class);
+        return reply.isDone() && !Boolean.FALSE.equals(result.get("success")) && result.get("error") == null ? 0 : 1;
+    }
+
+    private int ask(MqttClient client, String agent, String payload) throws MqttException, IOException {
+        String id = "ctl-" + UUID.randomUUID();
+        String replyTo = "replies/ctl/" + id;
+        CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        client.subscribe(replyTo, 1, (topic, message) -> reply.complete(message.getPayload()));
+        Object body;
+        try {
+            body = JSON.readValue(payload, Object.class);
+        } catch (IOException notJson) {
+            body = payload;
+        }
+        Map<String, Object> task = new LinkedHashMap<>();
+        task.put("payload", body);
+        task.put("_reply_topic", replyTo);
+        task.put("request_id", id);
+        client.publish("agents/by-name/" + agent + "/task", JSON.writeValueAsBytes(task), 1, false);
+        byte[] answer = first(reply, new CompletableFuture<>());
+        if (answer == null) {
+            out.println("{\"error\": \"no answer from agent " + agent + " within " + timeout.toSeconds() + " s\"}");
+            return 2;
+        }
+        out.println(new String(answer, StandardCharsets.UTF_8));
+        return JSON.readValue(answer, Map.class).get("error") == null ? 0 : 1;
+    }
+
+    /** The retained statuses: read until none came for half a second, within the timeout. */
+    private int nodes(MqttClient client) throws MqttException, IOException {
+        Map<String, Object> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
+        long[] last = {System.nanoTime()};
+        client.subscribe("nodes/+/status", 1, (topic, message) -> {
+            statuses.put(topic.split("/")[1], JSON.readValue(message.getPayload(), Map.class));
+            last[0] = System.nanoTime();
+        });
+        long end = System.nanoTime() + timeout.toNanos();
+        try {
+            while (System.nanoTime() < end && System.nanoTime() - last[0] < TimeUnit.MILLISECONDS.toNanos(500)) {
+                Thread.sleep(50); // the broker sends what it retains at once; a pause means it is done
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        out.println(JSON.writeValueAsString(statuses));
+        return 0;
+    }
+
+    private byte[] first(CompletableFuture<byte[]> reply, CompletableFuture<byte[]> refusal) {
+        try {
+            return (byte[]) CompletableFuture.anyOf(reply, refusal).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** {@code command} signed for {@code node} and {@code kind} by the operator of {@link #key}, valid {@link #VALIDITY}. */
+    Map<String, Object> signed(String node, String kind, String command) throws IOException, GeneralSecurityException {
+        String operator = key.getFileName().toString().replaceFirst("\\.key$", "");
+        Instant issued = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expires = issued.plus(VALIDITY);
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String text = String.join("\n", "flotilla-command/1", "key: " + operator, "node: " + node, "kind: " + kind,
+                "issued_at: " + issued, "expires_at: " + expires, "nonce: " + nonce, command);
+        Signature signature = Signature.getInstance("Ed25519");
+        signature.initSign(privateKey(key));
+        signature.update(text.getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("key", operator);
+        header.put("node", node);
+        header.put("kind", kind);
+        header.put("issued_at", issued.toString());
+        header.put("expires_at", expires.toString());
+        header.put("nonce", nonce);
+        header.put("command", command);
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("signed", header);
+        document.put("signature", Base64.getEncoder().encodeToString(signature.sign()));
+        return document;
+    }
+
+    private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
+        String pem = Files.readString(file);
+        if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
+            throw new IOException(file + " holds no PEM private key (bin/flotilla key generate NAME --out DIR)");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").trim());
+        return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
+    }
+
+    private MqttClient connect() throws IOException, GeneralSecurityException {
+        try {
+            MqttClient client = new MqttClient(broker, "ctl-" + UUID.randomUUID().toString().substring(0, 8), new MemoryPersistence());
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(true);
+            options.setConnectionTimeout((int) Math.max(1, timeout.toSeconds()));
+            if (broker.startsWith("ssl://")) {
+                if (trust == null) {
+                    throw new IllegalArgumentException("an ssl:// broker needs --trust ca.crt");
+                }
+                options.setSocketFactory(tls(identity, trust).getSocketFactory());
+            }
+            client.connect(options);
+            return client;
+        } catch (MqttException e) {
+            throw new IOException("cannot reach the broker " + broker + ": " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"), e);
+        }
+    }
+
+    /** TLS trusting the fleet CA of {@code trust} (PEM), as {@code identity} (NAME.p12, its password in NAME.pass) if given. */
+    private static javax.net.ssl.SSLContext tls(Path identity, Path trust) throws IOException, GeneralSecurityException {
+        javax.net.ssl.KeyManager[] keys = null;
+        if (identity != null) {
+            char[] password = Files.readString(identity.resolveSibling(identity.getFileName().toString()
+                    .replaceFirst("\\.p12$", "") + ".pass")).trim().toCharArray();
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(identity)) {
+                store.load(in, password);
+            }
+            javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, password);
+            keys = factory.getKeyManagers();
+        }
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(keys, trustManagers(trust), null);
+        return context;
+    }
+
+    private static javax.net.ssl.TrustManager[] trustManagers(Path trust) throws IOException, GeneralSecurityException {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        int i = 0;
+        for (java.security.cert.X509Certificate ca : Pem.certificates(Files.readString(trust))) {
+            store.setCertificateEntry("fleet-ca-" + i++, ca);
+        }
+        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return factory.getTrustManagers();
+    }
+
+    private static List<String> words(List<String> words, int count, String shape) {
+        if (words.size() != count) {
+            throw new IllegalArgumentException("ctl " + shape + "\n" + USAGE);
+        }
+        return new ArrayList<>(words);
+    }
+
+    private static void close(MqttClient client) {
+        try {
+            client.disconnect(2000);
+            client.close(true);
+        } catch (MqttException e) {
+            // leaving: the broker ends the session either way
+        }
+    }
+}
