@@ -105,8 +105,12 @@ final class Ctl {
         CompletableFuture<byte[]> refusal = new CompletableFuture<>();
         client.subscribe(replyTo, 1, (topic, message) -> reply.complete(message.getPayload()));
         client.subscribe("nodes/" + node + "/errors", 1, (topic, message) -> {
+            // A refusal before the command was read names no request; a report of something else names another
             if (!message.isRetained()) {
-                refusal.complete(message.getPayload());
+                Object named = JSON.readValue(message.getPayload(), Map.class).get("request_id");
+                if (named == null || named.equals(id)) {
+                    refusal.complete(message.getPayload());
+                }
             }
         });
         byte[] document = JSON.writeValueAsBytes(key == null ? command : signed(node, kind, JSON.writeValueAsString(command)));
