@@ -6,17 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +105,8 @@ final class Ctl {
                 }
             }
         });
-        byte[] document = JSON.writeValueAsBytes(key == null ? command : signed(node, kind, JSON.writeValueAsString(command)));
+        byte[] document = JSON.writeValueAsBytes(key == null ? command
+                : CommandSigner.of(key).sign(node, kind, JSON.writeValueAsString(command), clock.instant(), VALIDITY));
         client.publish("nodes/" + node + "/" + kind, document, 1, false);
         byte[] answer = first(reply, refusal);
         if (answer == null) {
@@ -179,42 +172,6 @@ final class Ctl {
             Thread.currentThread().interrupt();
             return null;
         }
-    }
-
-    /** {@code command} signed for {@code node} and {@code kind} by the operator of {@link #key}, valid {@link #VALIDITY}. */
-    Map<String, Object> signed(String node, String kind, String command) throws IOException, GeneralSecurityException {
-        String operator = key.getFileName().toString().replaceFirst("\\.key$", "");
-        Instant issued = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant expires = issued.plus(VALIDITY);
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
-        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        String text = String.join("\n", "flotilla-command/1", "key: " + operator, "node: " + node, "kind: " + kind,
-                "issued_at: " + issued, "expires_at: " + expires, "nonce: " + nonce, command);
-        Signature signature = Signature.getInstance("Ed25519");
-        signature.initSign(privateKey(key));
-        signature.update(text.getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("key", operator);
-        header.put("node", node);
-        header.put("kind", kind);
-        header.put("issued_at", issued.toString());
-        header.put("expires_at", expires.toString());
-        header.put("nonce", nonce);
-        header.put("command", command);
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("signed", header);
-        document.put("signature", Base64.getEncoder().encodeToString(signature.sign()));
-        return document;
-    }
-
-    private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
-        String pem = Files.readString(file);
-        if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
-            throw new IOException(file + " holds no PEM private key (bin/flotilla key generate NAME --out DIR)");
-        }
-        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").trim());
-        return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
     }
 
     private MqttClient connect() throws IOException, GeneralSecurityException {

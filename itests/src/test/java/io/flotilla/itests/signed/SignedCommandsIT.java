@@ -4,17 +4,10 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.itests.process.Fleet;
 import io.flotilla.itests.process.Installation;
 import io.flotilla.mqtt.testing.MqttProbe;
+import io.flotilla.pki.CommandSigner;
 
 /**
  * Signed commands at the intake of a real node on a real Mosquitto: node alpha runs with
@@ -159,33 +153,8 @@ public class SignedCommandsIT {
         Map<String, Object> body = new LinkedHashMap<>(command);
         body.put("request_id", kind + "-" + UUID.randomUUID());
         body.put("reply_to", "test/results");
-        String text = JSON.writeValueAsString(body);
-        Instant from = issued.truncatedTo(ChronoUnit.SECONDS);
-        Instant until = from.plus(Duration.ofMinutes(5));
-        String nonce = UUID.randomUUID().toString();
-        String signed = String.join("\n", "flotilla-command/1", "key: " + operator, "node: " + node, "kind: " + kind,
-                "issued_at: " + from, "expires_at: " + until, "nonce: " + nonce, text);
-        Signature signature = Signature.getInstance("Ed25519");
-        signature.initSign(privateKey(operator));
-        signature.update(signed.getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("key", operator);
-        header.put("node", node);
-        header.put("kind", kind);
-        header.put("issued_at", from.toString());
-        header.put("expires_at", until.toString());
-        header.put("nonce", nonce);
-        header.put("command", text);
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("signed", header);
-        document.put("signature", Base64.getEncoder().encodeToString(signature.sign()));
-        return document;
-    }
-
-    private static PrivateKey privateKey(String operator) throws Exception {
-        String pem = Files.readString(keys.resolve(operator + ".key"));
-        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").trim());
-        return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
+        return CommandSigner.of(keys.resolve(operator + ".key")).sign(node, kind, JSON.writeValueAsString(body), issued,
+                Duration.ofMinutes(5));
     }
 
     /** Sends a document as the command its header names (or a spawn, unsigned); returns its request id. */
