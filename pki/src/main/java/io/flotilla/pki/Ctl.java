@@ -184,7 +184,7 @@ final class Ctl {
                 if (trust == null) {
                     throw new IllegalArgumentException("an ssl:// broker needs --trust ca.crt");
                 }
-                options.setSocketFactory(tls(identity, trust).getSocketFactory());
+                options.setSocketFactory(FleetTls.context(identity, trust).getSocketFactory());
             }
             client.connect(options);
             return client;
@@ -192,39 +192,6 @@ final class Ctl {
             throw new IOException("cannot reach the broker " + broker + ": " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"), e);
         }
-    }
-
-    /** TLS trusting the fleet CA of {@code trust} (PEM), as {@code identity} (NAME.p12, its password in NAME.pass) if given. */
-    private static javax.net.ssl.SSLContext tls(Path identity, Path trust) throws IOException, GeneralSecurityException {
-        javax.net.ssl.KeyManager[] keys = null;
-        if (identity != null) {
-            char[] password = Files.readString(identity.resolveSibling(identity.getFileName().toString()
-                    .replaceFirst("\\.p12$", "") + ".pass")).trim().toCharArray();
-            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-            try (var in = Files.newInputStream(identity)) {
-                store.load(in, password);
-            }
-            javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
-                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(store, password);
-            keys = factory.getKeyManagers();
-        }
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(keys, trustManagers(trust), null);
-        return context;
-    }
-
-    private static javax.net.ssl.TrustManager[] trustManagers(Path trust) throws IOException, GeneralSecurityException {
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        int i = 0;
-        for (java.security.cert.X509Certificate ca : Pem.certificates(Files.readString(trust))) {
-            store.setCertificateEntry("fleet-ca-" + i++, ca);
-        }
-        javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        return factory.getTrustManagers();
     }
 
     private static List<String> words(List<String> words, int count, String shape) {

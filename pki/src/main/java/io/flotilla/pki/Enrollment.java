@@ -5,19 +5,16 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -141,25 +138,13 @@ public final class Enrollment {
             options.setCleanSession(true);
             options.setConnectionTimeout(15);
             options.setHttpsHostnameVerificationEnabled(true);
-            options.setSocketFactory(trusting(ca).getSocketFactory());
+            options.setSocketFactory(FleetTls.context(null, List.of(ca)).getSocketFactory());
             client.connect(options);
             return client;
         } catch (MqttException e) {
             throw new IOException("cannot reach the enrollment listener " + url + ": " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"), e);
         }
-    }
-
-    /** TLS that trusts the fleet CA alone. */
-    static SSLContext trusting(X509Certificate ca) throws GeneralSecurityException, IOException {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("fleet-ca", ca);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 
     private static void close(MqttClient client) {

@@ -43,7 +43,7 @@ final class IdentityCheck {
     static List<String> check(Path identity, Path passwordFile, Path trust, String node, Clock clock)
             throws IOException, GeneralSecurityException {
         Path pass = passwordFile != null ? passwordFile
-                : identity.resolveSibling(identity.getFileName().toString().replaceFirst("\\.(p12|pfx)$", "") + ".pass");
+                : FleetTls.passwordBeside(identity);
         if (!Files.isRegularFile(pass)) {
             throw new IOException("no password for " + identity + ": put it in " + pass + " or give --identity-password-file");
         }

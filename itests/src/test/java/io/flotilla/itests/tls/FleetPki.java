@@ -2,21 +2,15 @@ package io.flotilla.itests.tls;
 
 import static org.junit.Assert.assertEquals;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.flotilla.itests.process.Installation;
+import io.flotilla.pki.FleetTls;
 
 /**
  * A fleet's CA and certificates, made through bin/flotilla as docs/security.md has an operator
@@ -79,27 +73,7 @@ public final class FleetPki {
 
     /** The client side of TLS with {@code p12}'s identity (its password in the .pass beside it), trusting the CA of {@code caDirectory}; without {@code p12}, no certificate of its own. */
     public static SSLSocketFactory tls(Path p12, Path caDirectory) throws Exception {
-        KeyManagerFactory keys = null;
-        if (p12 != null) {
-            char[] password = Files.readString(p12.resolveSibling(p12.getFileName().toString().replace(".p12", ".pass")))
-                    .trim().toCharArray();
-            KeyStore identity = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(p12)) {
-                identity.load(in, password);
-            }
-            keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(identity, password);
-        }
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caDirectory.resolve("ca.crt"))) {
-            trust.setCertificateEntry("fleet", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory trusted = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trusted.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys == null ? null : keys.getKeyManagers(), trusted.getTrustManagers(), null);
-        return context.getSocketFactory();
+        return FleetTls.context(p12, caDirectory.resolve("ca.crt")).getSocketFactory();
     }
 
     /** Closes what was started, the last first; what is missing was never started. */

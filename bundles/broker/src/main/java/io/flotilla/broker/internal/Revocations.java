@@ -51,16 +51,17 @@ final class Revocations {
         return generation;
     }
 
-    /** Reads the list again if the file changed; returns whether it did. */
-    private boolean refresh() {
+    /** Reads the list again if the file changed. */
+    private void refresh() {
         FileTime modified;
         try {
             modified = Files.getLastModifiedTime(file);
         } catch (IOException e) {
-            return fail("tls.crl " + file + " cannot be read: " + e.getMessage());
+            fail("tls.crl " + file + " cannot be read: " + e.getMessage());
+            return;
         }
         if (modified.equals(readAt)) {
-            return false;
+            return;
         }
         readAt = modified;
         try {
@@ -75,24 +76,21 @@ final class Revocations {
                 LOG.info("tls.crl {} is usable again: {} certificates revoked", file, count());
             }
             problem = null;
-            return true;
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            return fail("tls.crl " + file + " is no revocation list of the fleet CA: " + e.getMessage());
+            fail("tls.crl " + file + " is no revocation list of the fleet CA: " + e.getMessage());
         }
     }
 
-    private boolean fail(String reason) {
+    private void fail(String reason) {
         if (!reason.equals(problem)) {
             LOG.error("{}; every client is refused until it is fixed", reason);
             problem = reason;
         }
-        boolean changed = list != null;
-        if (changed) {
+        if (list != null) {
             generation++;
         }
         list = null;
         readAt = null;
-        return changed;
     }
 
     private void verify(X509CRL read) throws GeneralSecurityException {

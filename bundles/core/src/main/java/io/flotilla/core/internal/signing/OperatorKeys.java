@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
+import io.flotilla.runtime.SpawnConfig;
 
 /**
  * The operators a node trusts: an Ed25519 public key per operator in {@code etc/operators/NAME.pub}
@@ -34,8 +35,6 @@ public final class OperatorKeys {
         }
     }
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
-
     private final Map<String, Operator> operators;
 
     private OperatorKeys(Map<String, Operator> operators) {
@@ -51,7 +50,7 @@ public final class OperatorKeys {
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".pub")).sorted().toList()) {
                 String name = file.getFileName().toString().replaceFirst("\\.pub$", "");
-                if (!NAME.matcher(name).matches()) {
+                if (!SpawnConfig.NAME.matcher(name).matches()) { // the rule of node and agent names
                     throw new IOException(file + ": an operator's name is 1 to 64 of A-Z a-z 0-9 . _ -");
                 }
                 found.put(name, new Operator(name, publicKey(file), kinds(directory.resolve(name + ".properties"))));
