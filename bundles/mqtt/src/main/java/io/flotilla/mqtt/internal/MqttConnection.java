@@ -195,8 +195,7 @@ public final class MqttConnection implements FleetConnection {
             LOG.info("Connected to {} (incarnation {})", serverUri, incarnation);
         }
         try {
-            // Subscriptions first: the broker takes a connection's packets in order, so by the time anyone
-            // sees this node online, it listens to its commands (a fresh session has no queue for them before)
+            // Subscribed before it says online (packets are taken in order): a fresh session has no queue before
             subscriptions.renew(client);
             client.publish(presence.topic(), presence.status("online", incarnation, null));
         } catch (MqttException e) {
