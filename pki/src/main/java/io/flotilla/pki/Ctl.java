@@ -25,6 +25,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.flotilla.util.OperatorSigner;
+
 /**
  * {@code bin/flotilla ctl}: one command to the fleet and its one result, as {@code mosquitto_rr}
  * gives it, signed with an operator's key when one is given (docs/protocol.md, "Signed commands").
@@ -106,7 +108,7 @@ final class Ctl {
             }
         });
         byte[] document = JSON.writeValueAsBytes(key == null ? command
-                : CommandSigner.of(key).sign(node, kind, JSON.writeValueAsString(command), clock.instant(), VALIDITY));
+                : OperatorSigner.of(key).sign(node, kind, JSON.writeValueAsString(command), clock.instant(), VALIDITY));
         client.publish("nodes/" + node + "/" + kind, document, 1, false);
         byte[] answer = first(reply, refusal);
         if (answer == null) {

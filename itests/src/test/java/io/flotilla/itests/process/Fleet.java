@@ -104,19 +104,7 @@ public final class Fleet implements AutoCloseable {
      * configuration: an earlier value (continuation lines included) is replaced.
      */
     public Fleet configure(String node, String file, String key, String value) throws IOException {
-        NodeProcess.prepareHome(installation, home(node));
-        Path cfg = home(node).resolve("etc").resolve(file);
-        List<String> kept = new ArrayList<>();
-        boolean continuing = false;
-        for (String line : Files.exists(cfg) ? Files.readAllLines(cfg) : List.<String>of()) {
-            boolean ours = continuing || line.matches("\\s*" + java.util.regex.Pattern.quote(key) + "\\s*[=:].*");
-            continuing = ours && line.endsWith("\\");
-            if (!ours) {
-                kept.add(line);
-            }
-        }
-        kept.add(key + " = " + value);
-        Files.write(cfg, kept);
+        NodeProcess.configure(installation, home(node), file, key, value);
         return this;
     }
 

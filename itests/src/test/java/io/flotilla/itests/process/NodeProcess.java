@@ -47,6 +47,27 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
+     * Sets {@code key} in {@code etc/file} of the instance at {@code home} before it starts, as an
+     * operator edits its configuration: an earlier value (continuation lines included) is replaced.
+     */
+    public static void configure(Installation installation, Path home, String file, String key, String value)
+            throws IOException {
+        prepareHome(installation, home);
+        Path cfg = home.resolve("etc").resolve(file);
+        List<String> kept = new ArrayList<>();
+        boolean continuing = false;
+        for (String line : Files.exists(cfg) ? Files.readAllLines(cfg) : List.<String>of()) {
+            boolean ours = continuing || line.matches("\\s*" + java.util.regex.Pattern.quote(key) + "\\s*[=:].*");
+            continuing = ours && line.endsWith("\\");
+            if (!ours) {
+                kept.add(line);
+            }
+        }
+        kept.add(key + " = " + value);
+        Files.write(cfg, kept);
+    }
+
+    /**
      * Creates the instance's etc/ the way bin/flotilla would, unless it exists, then shortens the
      * heartbeat to one second, as an operator may: tests then need not wait out ten-second intervals.
      */

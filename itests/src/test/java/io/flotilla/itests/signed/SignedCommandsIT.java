@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flotilla.itests.process.Fleet;
 import io.flotilla.itests.process.Installation;
 import io.flotilla.mqtt.testing.MqttProbe;
-import io.flotilla.pki.CommandSigner;
+import io.flotilla.util.OperatorSigner;
 
 /**
  * Signed commands at the intake of a real node on a real Mosquitto: node alpha runs with
@@ -91,7 +91,7 @@ public class SignedCommandsIT {
         refused(sign("mallory", "alpha", "spawn", now, spawn("strangers")), "unknown key 'mallory'");
         refused(sign("viewer", "alpha", "spawn", now, spawn("viewers")), "not allowed: viewer may sign list");
 
-        // A forged arrival of a moved agent: until nodes sign their messages, signed mode takes none
+        // A forged arrival of a moved agent, signed by no node
         Map<String, Object> arrival = new LinkedHashMap<>(Map.of("from_node", "beta", "epoch", 7, "actor_id", UUID.randomUUID()
                 .toString(), "config", spawn("arrived"), "state", Map.of("count", 1000)));
         probe.publish("nodes/alpha/migrate_in", JSON.writeValueAsString(arrival));
@@ -153,7 +153,7 @@ public class SignedCommandsIT {
         Map<String, Object> body = new LinkedHashMap<>(command);
         body.put("request_id", kind + "-" + UUID.randomUUID());
         body.put("reply_to", "test/results");
-        return CommandSigner.of(keys.resolve(operator + ".key")).sign(node, kind, JSON.writeValueAsString(body), issued,
+        return OperatorSigner.of(keys.resolve(operator + ".key")).sign(node, kind, JSON.writeValueAsString(body), issued,
                 Duration.ofMinutes(5));
     }
 

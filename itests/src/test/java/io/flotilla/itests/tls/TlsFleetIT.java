@@ -17,6 +17,14 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.UUID;
+
 import io.flotilla.itests.process.Installation;
 import io.flotilla.itests.process.NodeProcess;
 import io.flotilla.mqtt.testing.MosquittoBroker;
@@ -24,13 +32,16 @@ import io.flotilla.mqtt.testing.MqttProbe;
 import io.flotilla.pki.CertificateIssuer;
 import io.flotilla.pki.FleetCa;
 import io.flotilla.pki.IssuedFiles;
+import io.flotilla.util.OperatorSigner;
+import io.flotilla.util.SignedEnvelope;
 
 /**
  * A fleet on TLS, made the way docs/security.md says: a CA and certificates from bin/flotilla, a
- * Mosquitto that requires a client certificate, and nodes started with --identity and --trust. A
- * node with its certificate joins and works; without one, or with one the fleet did not issue, or
- * an expired one, or against a broker whose certificate names another host, nobody gets in, and
- * the node or the launcher says why.
+ * Mosquitto that requires a client certificate, and nodes started with --identity and --trust, in
+ * security.mode = signed, trusting the operator's key. A node with its certificate joins and works,
+ * and moves agents with messages signed by its certificate; without one, or with one the fleet did
+ * not issue, or an expired one, or against a broker whose certificate names another host, nobody
+ * gets in, and the node or the launcher says why. A member that turns rogue cannot command another.
  */
 public class TlsFleetIT {
 
@@ -38,6 +49,7 @@ public class TlsFleetIT {
     /** Where results for the operator go: under replies/OPERATOR/, which the ACL lets nodes write. */
     private static final String RESULTS = "replies/operator/results";
     private static final String REPLIES = "replies/operator/asks";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Installation installation;
     private static FleetPki pki;
@@ -45,6 +57,7 @@ public class TlsFleetIT {
     private static MqttProbe operator;
     private static NodeProcess alpha;
     private static NodeProcess beta;
+    private static OperatorSigner operatorKey;
 
     @BeforeClass
     public static void startFleet() throws Exception {
@@ -63,7 +76,16 @@ public class TlsFleetIT {
                 pki.certs().resolve("broker.crt"), pki.certs().resolve("broker.key"),
                 "acl_file " + installation.root().resolve("etc/mosquitto/acl"), "crlfile " + pki.ca().resolve("crl.pem"));
         operator = MqttProbe.tls(url(), pki.tls("operator")).subscribe("nodes/+/status", "replies/#",
-                "nodes/+/migrate_result", "nodes/+/heartbeat");
+                "nodes/+/migrate_result", "nodes/+/heartbeat", "nodes/+/errors");
+        Installation.Result made = installation.run(LIMIT, "key", "generate", "operator", "--out", pki.root().toString());
+        assertEquals(made.output(), 0, made.exitCode());
+        operatorKey = OperatorSigner.of(pki.root().resolve("operator.key"));
+        for (String node : List.of("alpha", "beta")) {
+            Path home = homes().resolve(node);
+            NodeProcess.configure(installation, home, "io.flotilla.security.cfg", "mode", "signed");
+            Files.copy(pki.root().resolve("operator.pub"), Files.createDirectories(home.resolve("etc/operators"))
+                    .resolve("operator.pub"));
+        }
         alpha = node("alpha", "--identity", pki.p12("alpha").toString());
         beta = node("beta", "--identity", pki.p12("beta").toString());
         awaitOnline("alpha");
@@ -82,18 +104,25 @@ public class TlsFleetIT {
     private static NodeProcess node(String name, String... identity) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("--broker", url(), "--trust", pki.caCertificate().toString()));
         args.addAll(List.of(identity));
-        return NodeProcess.start(installation, name, installation.root().getParent().resolve("homes").resolve(name),
-                args.toArray(String[]::new));
+        return NodeProcess.start(installation, name, homes().resolve(name), args.toArray(String[]::new));
+    }
+
+    private static Path homes() {
+        return installation.root().getParent().resolve("homes");
     }
 
     private static void awaitOnline(String node) {
         operator.awaitJson("nodes/" + node + "/status", "status", "online", NodeProcess.BOOT_LIMIT);
     }
 
+    /** A command of the operator's, signed with its key, and its result. */
     private static Map<String, Object> command(String node, String kind, String body) throws Exception {
         String id = kind + "-" + System.nanoTime();
-        operator.publish("nodes/" + node + "/" + kind, body.replaceFirst("\\}\\s*$",
-                (body.trim().equals("{}") ? "" : ", ") + "\"request_id\": \"" + id + "\", \"reply_to\": \"" + RESULTS + "\"}"));
+        Map<String, Object> fields = new LinkedHashMap<>(JSON.readValue(body, Map.class));
+        fields.put("request_id", id);
+        fields.put("reply_to", RESULTS);
+        operator.publish("nodes/" + node + "/" + kind, JSON.writeValueAsString(operatorKey.sign(node, kind,
+                JSON.writeValueAsString(fields), Instant.now(), Duration.ofMinutes(5))));
         return operator.awaitJson(RESULTS, "request_id", id, LIMIT);
     }
 
@@ -114,6 +143,75 @@ public class TlsFleetIT {
         assertEquals(5, reply.get("result"));
         String password = Files.readString(pki.certs().resolve("alpha.pass")).trim();
         assertFalse("no secret in the log", alpha.console().contains(password));
+    }
+
+    @Test
+    public void aRogueMemberCanNeitherCommandANodeNorForgeAMove() throws Exception {
+        Map<String, Object> arrival = new LinkedHashMap<>(Map.of("name", "implant", "epoch", 7, "actor_id",
+                UUID.randomUUID().toString(), "config", Map.of("name", "implant", "type", "counter"), "state", Map.of(),
+                "code", Map.of("location", "file:/tmp/implant.jar", "sha256", "0".repeat(64), "size", 1)));
+        try (MqttProbe asBeta = MqttProbe.tls(url(), pki.tls("beta"))) {
+            asBeta.publish("nodes/alpha/migrate_in", JSON.writeValueAsString(withFrom(arrival, "beta")));
+            awaitRefusal("unsigned: this node takes migrate_in only signed");
+            // The broker's ACL keeps beta off alpha's spawn topic; its signature, relayed by whoever may publish there, is no better
+            operator.publish("nodes/alpha/spawn", signedByNode("beta", "alpha", "spawn", Map.of("name", "implant",
+                    "type", "counter")));
+            awaitRefusal("not allowed: a node signs only code_request, migrate_abort, migrate_in, not spawn");
+            asBeta.publish("nodes/alpha/migrate_in", signedByNode("beta", "alpha", "migrate_in", withFrom(arrival, "gamma")));
+            awaitRefusal("is gamma, and node beta signed the message");
+            String asAlpha = signedByNode("beta", "alpha", "migrate_in", withFrom(arrival, "beta")).replace("node:beta",
+                    "node:alpha");
+            asBeta.publish("nodes/alpha/migrate_in", asAlpha);
+            awaitRefusal("bad signature: not signed with node alpha's certificate");
+        }
+        try (MqttProbe asOperator = MqttProbe.tls(url(), pki.tls("operator"))) {
+            // The operator's certificate is the fleet CA's too, but no node's: it signs no node's message
+            asOperator.publish("nodes/alpha/migrate_in", signedByNode("operator", "alpha", "migrate_in",
+                    withFrom(arrival, "operator")));
+            awaitRefusal("bad signature: not signed with node operator's certificate");
+        }
+
+        Map<String, Object> listed = command("alpha", "list", "{}");
+        assertFalse(listed.toString(), listed.toString().contains("implant"));
+        try (java.util.stream.Stream<Path> files = Files.walk(homes().resolve("alpha/data"))) {
+            assertTrue("a forged arrival left a file", files.noneMatch(file -> file.toString().contains("implant")));
+        }
+    }
+
+    private static Map<String, Object> withFrom(Map<String, Object> arrival, String node) {
+        Map<String, Object> from = new LinkedHashMap<>(arrival);
+        from.put("from_node", node);
+        return from;
+    }
+
+    private static void awaitRefusal(String reason) {
+        operator.await("nodes/alpha/errors", seen -> seen.text().contains(reason), LIMIT);
+    }
+
+    /** {@code command} for {@code target}, signed as node {@code signer} with the key of its p12. */
+    private static String signedByNode(String signer, String target, String kind, Map<String, Object> command)
+            throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        char[] password = Files.readString(pki.certs().resolve(signer + ".pass")).trim().toCharArray();
+        try (var in = Files.newInputStream(pki.p12(signer))) {
+            store.load(in, password);
+        }
+        String alias = java.util.Collections.list(store.aliases()).stream().filter(a -> isKey(store, a)).findFirst()
+                .orElseThrow();
+        String text = JSON.writeValueAsString(command);
+        SignedEnvelope envelope = SignedEnvelope.fresh("node:" + signer, target, kind, Instant.now(), Duration.ofMinutes(5));
+        Signature signature = Signature.getInstance("SHA256withECDSA");
+        signature.initSign((PrivateKey) store.getKey(alias, password));
+        signature.update(envelope.signedBytes(text));
+        return JSON.writeValueAsString(envelope.document(text, signature.sign(), store.getCertificate(alias).getEncoded()));
+    }
+
+    private static boolean isKey(KeyStore store, String alias) {
+        try {
+            return store.isKeyEntry(alias);
+        } catch (java.security.KeyStoreException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

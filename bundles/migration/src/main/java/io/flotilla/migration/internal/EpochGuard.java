@@ -33,6 +33,7 @@ public final class EpochGuard {
     private static final long REPORT_EVERY_MILLIS = 60_000;
 
     private final AgentHandoff handoff;
+    private final OutgoingMoves moves;
     private final FleetLink fleet;
     private final String self;
     private final WireJson json = new WireJson();
@@ -41,8 +42,9 @@ public final class EpochGuard {
     private final Subscription heartbeats;
 
     @Activate
-    public EpochGuard(@Reference AgentHandoff handoff, @Reference FleetLink fleet) {
+    public EpochGuard(@Reference AgentHandoff handoff, @Reference OutgoingMoves moves, @Reference FleetLink fleet) {
         this.handoff = handoff;
+        this.moves = moves;
         this.fleet = fleet;
         this.self = fleet.topics().node();
         this.heartbeats = fleet.subscribe(fleet.topics().everyAgent("heartbeat"), (topic, payload, retained) -> check(payload));
@@ -65,6 +67,9 @@ public final class EpochGuard {
                 || !(beat.get("node") instanceof String node) || self.equals(node)
                 || "stopped".equals(beat.get("state")) || "failed".equals(beat.get("state"))) {
             return;
+        }
+        if (moves.outgoing(name).map(move -> move.target().equals(node)).orElse(false)) {
+            return; // the target of a move from here runs its copy before this one is released: no conflict
         }
         long here = handoff.epoch(name).orElse(Long.MAX_VALUE);
         if (here < epoch.longValue() && dueForReport(name)) {

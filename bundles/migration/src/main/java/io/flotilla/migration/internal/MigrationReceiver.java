@@ -35,8 +35,8 @@ import io.flotilla.runtime.InvalidCommandException;
 import io.flotilla.runtime.InvalidSpawnConfigException;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.spi.command.CommandHandler;
+import io.flotilla.spi.fleet.FleetCommands;
 import io.flotilla.spi.fleet.FleetLink;
-import io.flotilla.spi.fleet.FleetRequests;
 import io.flotilla.spi.fleet.FleetTopics;
 import io.flotilla.spi.handoff.AgentCode.CodeSource;
 import io.flotilla.spi.handoff.AgentCode;
@@ -64,7 +64,7 @@ public final class MigrationReceiver implements CommandHandler {
     private final AgentHandoff handoff;
     private final AgentCode code;
     private final TaskHandoff tasks;
-    private final FleetRequests requests;
+    private final FleetCommands commands;
     private final FleetTopics topics;
     private final FleetRegistry registry;
     private final Map<String, Long> calledOff = new ConcurrentHashMap<>();
@@ -75,13 +75,13 @@ public final class MigrationReceiver implements CommandHandler {
     @Activate
     public MigrationReceiver(@Reference MigrationPolicy settings, @Reference AgentManager agents,
             @Reference AgentHandoff handoff, @Reference AgentCode code, @Reference TaskHandoff tasks,
-            @Reference FleetLink fleet, @Reference FleetRequests requests, @Reference FleetRegistry registry) {
+            @Reference FleetLink fleet, @Reference FleetCommands commands, @Reference FleetRegistry registry) {
         this.settings = settings;
         this.agents = agents;
         this.handoff = handoff;
         this.code = code;
         this.tasks = tasks;
-        this.requests = requests;
+        this.commands = commands;
         this.topics = fleet.topics();
         this.registry = registry;
         this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named("flotilla-migration-in"));
@@ -199,7 +199,7 @@ public final class MigrationReceiver implements CommandHandler {
         request.put("agent", arrival.snapshot().name());
         request.put("type", arrival.snapshot().config().type());
         request.put("sha256", source.sha256());
-        return requests.request(topics.ofNode(arrival.from(), "code_request"), request, "reply_to", settings.codeTimeout())
+        return commands.request(arrival.from(), "code_request", request, settings.codeTimeout())
                 .thenCompose(reply -> {
                     if (!Boolean.TRUE.equals(reply.get("success")) || !(reply.get("data") instanceof String data)) {
                         throw new IllegalStateException("node " + arrival.from() + " did not send the bundle of type '"
@@ -211,9 +211,9 @@ public final class MigrationReceiver implements CommandHandler {
 
     /**
      * Why this node does not believe that the sender of shipped code is the node the agent comes from,
-     * or null when it does. The sha256 in an offer proves nothing, since the sender chose it; until
-     * commands are signed, code is taken only from an online node that this node's fleet registry
-     * says runs the agent.
+     * or null when it does. In {@code signed} mode the offer, and the sha256 in it, carry the source
+     * node's signature; in {@code open} mode anyone could have sent it, so code is taken only from an
+     * online node that this node's fleet registry says runs the agent, in either mode.
      */
     private String vouchFor(Arrival arrival) {
         String from = arrival.from();

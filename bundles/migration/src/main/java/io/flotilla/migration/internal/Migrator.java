@@ -25,8 +25,8 @@ import io.flotilla.runtime.FleetRegistry;
 import io.flotilla.runtime.MigrationResult;
 import io.flotilla.runtime.Migrations;
 import io.flotilla.runtime.NodeIdentity;
+import io.flotilla.spi.fleet.FleetCommands;
 import io.flotilla.spi.fleet.FleetLink;
-import io.flotilla.spi.fleet.FleetRequests;
 import io.flotilla.spi.fleet.FleetTopics;
 import io.flotilla.spi.handoff.AgentCode;
 import io.flotilla.spi.handoff.AgentHandoff;
@@ -54,7 +54,7 @@ public final class Migrator implements Migrations, OutgoingMoves {
     private final AgentCode code;
     private final TaskHandoff tasks;
     private final FleetLink fleet;
-    private final FleetRequests requests;
+    private final FleetCommands commands;
     private final FleetRegistry registry;
     private final FleetTopics topics;
     private final String self;
@@ -63,14 +63,14 @@ public final class Migrator implements Migrations, OutgoingMoves {
     @Activate
     public Migrator(@Reference MigrationPolicy settings, @Reference AgentManager agents, @Reference AgentHandoff handoff,
             @Reference AgentCode code, @Reference TaskHandoff tasks, @Reference FleetLink fleet,
-            @Reference FleetRequests requests, @Reference FleetRegistry registry, @Reference NodeIdentity node) {
+            @Reference FleetCommands commands, @Reference FleetRegistry registry, @Reference NodeIdentity node) {
         this.settings = settings;
         this.agents = agents;
         this.handoff = handoff;
         this.code = code;
         this.tasks = tasks;
         this.fleet = fleet;
-        this.requests = requests;
+        this.commands = commands;
         this.registry = registry;
         this.topics = fleet.topics();
         this.self = node.name();
@@ -123,7 +123,7 @@ public final class Migrator implements Migrations, OutgoingMoves {
         Map<String, Object> command = new LinkedHashMap<>();
         command.put("name", agent);
         command.put("target_node", target);
-        return requests.request(topics.ofNode(holder.get(), "migrate"), command, "reply_to", timeout)
+        return commands.request(holder.get(), "migrate", command, timeout)
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         return failed(agent, target, "node " + holder.get() + " did not answer the migrate command within "
@@ -186,7 +186,7 @@ public final class Migrator implements Migrations, OutgoingMoves {
             CompletableFuture<Void> confirmed = new CompletableFuture<>();
             Subscription watch = watchForLoss(confirmed);
             offered = true;
-            requests.request(topics.ofNode(target, "migrate_in"), offer, "reply_to", settings.confirmTimeout())
+            commands.request(target, "migrate_in", offer, settings.confirmTimeout())
                     .whenComplete((reply, failure) -> {
                         if (failure != null) {
                             confirmed.completeExceptionally(rootCause(failure) instanceof TimeoutException
@@ -254,8 +254,7 @@ public final class Migrator implements Migrations, OutgoingMoves {
         private MigrationResult rollBack(Throwable failure) {
             String why = rootMessage(failure);
             if (offered) {
-                fleet.publish(topics.ofNode(target, "migrate_abort"), Map.of("name", agent, "epoch", epoch,
-                        "from_node", self, "reason", why), false);
+                commands.send(target, "migrate_abort", Map.of("name", agent, "epoch", epoch, "from_node", self, "reason", why));
             }
             tasks.abandon(agent);
             if (paused) {

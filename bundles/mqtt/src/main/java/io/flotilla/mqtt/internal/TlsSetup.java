@@ -107,7 +107,7 @@ final class TlsSetup {
                 + ") expires on " + end + ", in " + days + " days: issue a new one" : null;
     }
 
-    private static KeyStore trustStore(String file, String password) throws GeneralSecurityException {
+    static KeyStore trustStore(String file, String password) throws GeneralSecurityException {
         if (file.isEmpty()) {
             return null; // the JDK's own trusted CAs
         }
@@ -133,7 +133,7 @@ final class TlsSetup {
         return store;
     }
 
-    private static char[] identityPassword(String keystore, MqttConfig config) {
+    static char[] identityPassword(String keystore, MqttConfig config) {
         if (!config.tls_keystore_password().isEmpty()) {
             return config.tls_keystore_password().toCharArray();
         }
@@ -146,13 +146,13 @@ final class TlsSetup {
         return new String(read("tls.keystore.password.file", file.toString()), StandardCharsets.UTF_8).trim().toCharArray();
     }
 
-    private static KeyStore identityStore(String file, char[] password) throws GeneralSecurityException {
+    static KeyStore identityStore(String file, char[] password) throws GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(file.endsWith(".jks") ? "JKS" : "PKCS12");
         load(store, read("tls.keystore", file), password, "tls.keystore", file);
         return store;
     }
 
-    private static X509Certificate identityCertificate(String file, KeyStore store, Clock clock)
+    static X509Certificate identityCertificate(String file, KeyStore store, Clock clock)
             throws GeneralSecurityException {
         for (String alias : Collections.list(store.aliases())) {
             if (store.isKeyEntry(alias) && store.getCertificate(alias) instanceof X509Certificate certificate) {

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.flotilla.core.internal.signing.SignatureCheck;
 import io.flotilla.core.internal.signing.SignaturePolicy;
 import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
@@ -84,9 +85,12 @@ public final class CommandGate {
     Admission admit(String kind, Map<String, Object> document, CommandOrigin origin) {
         if (origin.channel() == CommandOrigin.Channel.MQTT) {
             // Before anything else: a signed command is checked, and its own text is the command
-            Optional<String> signed = signatures.unwrap(kind, document);
+            Optional<SignatureCheck.Verified> signed = signatures.unwrap(kind, document);
             if (signed.isPresent()) {
-                document = parse(kind, signed.get().getBytes(StandardCharsets.UTF_8), Integer.MAX_VALUE);
+                Map<String, Object> command = parse(kind, signed.get().command().getBytes(StandardCharsets.UTF_8),
+                        Integer.MAX_VALUE);
+                signed.get().signingNode().ifPresent(signer -> speaksFor(signer, command));
+                document = command;
             }
         }
         Map<String, Object> body = new LinkedHashMap<>(document);
@@ -108,6 +112,24 @@ public final class CommandGate {
             throw new InvalidEnvelopeException("reply_to", replyProblem, envelope);
         }
         return new Admission(kind, body, envelope, origin);
+    }
+
+    /**
+     * Refuses a node's signed message that speaks for another node: it comes {@code from_node} its
+     * signer, and its result goes to its signer's reply topic. So no node can offer an agent, call a
+     * move off or ask for a bundle in another's name.
+     */
+    private static void speaksFor(String signer, Map<String, Object> document) {
+        Object from = document.get("from_node");
+        if (from != null && !signer.equals(from)) {
+            throw new InvalidCommandException("from_node", "is " + from + ", and node " + signer + " signed the message");
+        }
+        String own = "nodes/" + signer + "/reply"; // under the fleet's topic prefix, if it has one
+        Object replyTo = document.get("reply_to");
+        if (replyTo != null && !(replyTo instanceof String topic && (topic.equals(own) || topic.endsWith("/" + own)))) {
+            throw new InvalidCommandException("reply_to", "a message node " + signer + " signed is answered on its own"
+                    + " reply topic, nodes/" + signer + "/reply");
+        }
     }
 
     /** A request id as text: the sender's text, or a whole number; null for anything else. */

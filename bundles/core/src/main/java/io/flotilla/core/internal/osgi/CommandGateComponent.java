@@ -3,6 +3,7 @@ package io.flotilla.core.internal.osgi;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 import org.osgi.framework.BundleContext;
 import org.slf4j.Logger;
@@ -16,6 +17,8 @@ import io.flotilla.core.internal.signing.SignaturePolicy;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 
 import io.flotilla.core.internal.command.CommandGate;
@@ -24,6 +27,7 @@ import io.flotilla.core.internal.command.SecurityPolicy;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnConfigReader;
+import io.flotilla.spi.fleet.FleetIdentity;
 import io.flotilla.util.Json;
 
 /**
@@ -39,18 +43,37 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
 
     private final CommandGate gate;
     private final JsonSpawnConfigReader reader;
+    /** Who the fleet CA vouches for: from the MQTT bundle, which may come and go while this gate stays. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile FleetIdentity fleet;
 
     @Activate
     public CommandGateComponent(BundleContext context, SecurityConfig config, @Reference NodeIdentity node) throws IOException {
         Json json = new Json();
         this.gate = new CommandGate(node.name(), new SecurityPolicy(config.spawn_max_bytes(), config.command_max_bytes(),
                 Settings.list(config.bundle_locations()), Settings.list(config.features()), config.bundle_max_bytes()), json,
-                signatures(context, config, node));
+                signatures(context, config, node, new CurrentFleetIdentity()));
         this.reader = new JsonSpawnConfigReader(gate, json);
     }
 
     /** Who may sign commands, from etc/operators/, and whether unsigned ones are taken. */
-    private static SignaturePolicy signatures(BundleContext context, SecurityConfig config, NodeIdentity node) throws IOException {
+    /** Who signs with the fleet CA's certificates, as the MQTT bundle says now; nobody without it. */
+    private final class CurrentFleetIdentity implements FleetIdentity {
+        @Override
+        public Optional<NodeSignature> sign(byte[] data) {
+            FleetIdentity current = fleet;
+            return current == null ? Optional.empty() : current.sign(data);
+        }
+
+        @Override
+        public Optional<String> signer(byte[] certificate, byte[] data, byte[] signature) {
+            FleetIdentity current = fleet;
+            return current == null ? Optional.empty() : current.signer(certificate, data, signature);
+        }
+    }
+
+    private static SignaturePolicy signatures(BundleContext context, SecurityConfig config, NodeIdentity node,
+            FleetIdentity fleet) throws IOException {
         SignaturePolicy.Mode mode = SignaturePolicy.Mode.of(config.mode());
         Path directory = config.operators_dir().isBlank()
                 ? Path.of(context.getProperty("karaf.etc") != null ? context.getProperty("karaf.etc") : "etc", "operators")
@@ -64,12 +87,12 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
             operators = OperatorKeys.none();
         }
         if (mode == SignaturePolicy.Mode.SIGNED && operators.names().isEmpty()) {
-            LOG.warn("security.mode = signed, and {} holds no operator's key: every command that changes this node is refused",
+            LOG.warn("security.mode = signed, and {} holds no operator's key: no operator's command can change this node",
                     directory);
         } else if (mode == SignaturePolicy.Mode.SIGNED) {
             LOG.info("Commands that change this node must be signed by {} ({})", String.join(", ", operators.names()), directory);
         }
-        SignatureCheck check = operators.names().isEmpty() ? null : new SignatureCheck(node.name(), operators,
+        SignatureCheck check = new SignatureCheck(node.name(), operators, fleet,
                 new NonceLedger(node.dataDirectory().resolve("signed-command-nonces"), Clock.systemUTC()), Clock.systemUTC());
         return new SignaturePolicy(mode, check);
     }

@@ -7,70 +7,104 @@ import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+
+import io.flotilla.spi.fleet.FleetIdentity;
+import io.flotilla.util.SignedEnvelope;
 
 /**
  * Whether a signed command may run on this node, checked before anything else happens to it: a
- * key the node trusts, a valid signature, this node, the kind of command it came as and one its
- * signer may issue, within its time (a little clock skew allowed), at most {@link #MAX_LIFETIME}
- * long, and never seen before. Each refusal says which of these failed.
+ * signer the node trusts (an operator's key in {@code etc/operators/}, or a node's certificate from
+ * the fleet CA), a valid signature, this node, the kind of command it came as and one its signer may
+ * issue, within its time (a little clock skew allowed), at most {@link #MAX_LIFETIME} long, and never
+ * seen before. Each refusal says which of these failed.
  */
 public final class SignatureCheck {
 
     static final Duration MAX_LIFETIME = Duration.ofMinutes(10);
     static final Duration SKEW = Duration.ofSeconds(60);
 
+    /** A command that passed: its text, and the node that signed it, if a node did. */
+    public record Verified(String command, Optional<String> signingNode) {
+    }
+
     private final String node;
     private final OperatorKeys operators;
+    private final FleetIdentity fleet;
     private final NonceLedger nonces;
     private final Clock clock;
 
-    public SignatureCheck(String node, OperatorKeys operators, NonceLedger nonces, Clock clock) {
+    public SignatureCheck(String node, OperatorKeys operators, FleetIdentity fleet, NonceLedger nonces, Clock clock) {
         this.node = node;
         this.operators = operators;
+        this.fleet = fleet;
         this.nonces = nonces;
         this.clock = clock;
     }
 
-    /** The command text of {@code signed}, which arrived as a command of {@code kind}, once every check passed. */
-    public String verify(SignedCommand signed, String kind) {
-        // Who is trusted is not said to whoever asks: the node's log has it
-        OperatorKeys.Operator operator = operators.operator(signed.key()).orElseThrow(() -> SignedCommand.refused(
-                "unknown key '" + signed.key() + "'"));
-        if (!valid(signed, operator)) {
-            throw SignedCommand.refused("bad signature: the command was not signed by " + operator.name()
-                    + "'s key, or was changed after");
+    /** {@code signed}, which arrived as a command of {@code kind}, once every check passed. */
+    public Verified verify(SignedCommand signed, String kind) {
+        SignedEnvelope header = signed.header();
+        Optional<String> signingNode = signed.signingNode();
+        if (signingNode.isPresent()) {
+            checkNode(signed, signingNode.get(), kind);
+        } else {
+            checkOperator(signed, kind);
         }
-        if (!signed.node().equals(node)) {
-            throw SignedCommand.refused("wrong target: signed for node " + signed.node() + ", and this is node " + node);
+        if (!header.node().equals(node)) {
+            throw SignedCommand.refused("wrong target: signed for node " + header.node() + ", and this is node " + node);
         }
-        if (!signed.kind().equals(kind)) {
-            throw SignedCommand.refused("wrong kind: signed as " + signed.kind() + ", sent as " + kind);
-        }
-        if (!operator.may(kind)) {
-            throw SignedCommand.refused("not allowed: " + operator.name() + " may sign " + String.join(", ", operator.kinds())
-                    + ", not " + kind);
+        if (!header.kind().equals(kind)) {
+            throw SignedCommand.refused("wrong kind: signed as " + header.kind() + ", sent as " + kind);
         }
         Instant now = clock.instant();
-        if (signed.issuedAt().isAfter(now.plus(SKEW))) {
-            throw SignedCommand.refused("not yet valid: issued at " + signed.issuedAt() + ", and it is " + now + " here");
+        if (header.issuedAt().isAfter(now.plus(SKEW))) {
+            throw SignedCommand.refused("not yet valid: issued at " + header.issuedAt() + ", and it is " + now + " here");
         }
-        if (!signed.expiresAt().isAfter(now.minus(SKEW))) {
-            throw SignedCommand.refused("expired at " + signed.expiresAt() + ", and it is " + now + " here");
+        if (!header.expiresAt().isAfter(now.minus(SKEW))) {
+            throw SignedCommand.refused("expired at " + header.expiresAt() + ", and it is " + now + " here");
         }
-        if (signed.expiresAt().isBefore(signed.issuedAt())
-                || Duration.between(signed.issuedAt(), signed.expiresAt()).compareTo(MAX_LIFETIME) > 0) {
+        if (header.expiresAt().isBefore(header.issuedAt())
+                || Duration.between(header.issuedAt(), header.expiresAt()).compareTo(MAX_LIFETIME) > 0) {
             throw SignedCommand.refused("a signed command is valid for at most " + MAX_LIFETIME.toMinutes()
                     + " minutes, from issued_at to expires_at");
         }
         try {
-            if (!nonces.take(signed.key() + ":" + signed.nonce(), signed.issuedAt(), signed.expiresAt().plus(SKEW), now)) {
-                throw SignedCommand.refused("replayed: nonce " + signed.nonce() + " of " + signed.key()
+            if (!nonces.take(header.key() + ":" + header.nonce(), header.issuedAt(), header.expiresAt().plus(SKEW), now)) {
+                throw SignedCommand.refused("replayed: nonce " + header.nonce() + " of " + header.key()
                         + " was used already (or is older than the node's record of used nonces)");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the node's record of used nonces cannot be written", e);
         }
-        return signed.command();
+        return new Verified(signed.command(), signingNode);
+    }
+
+    private void checkOperator(SignedCommand signed, String kind) {
+        // Who is trusted is not said to whoever asks: the node's log has it
+        OperatorKeys.Operator operator = operators.operator(signed.header().key()).orElseThrow(() -> SignedCommand.refused(
+                "unknown key '" + signed.header().key() + "'"));
+        if (!valid(signed, operator)) {
+            throw SignedCommand.refused("bad signature: the command was not signed by " + operator.name()
+                    + "'s key, or was changed after");
+        }
+        if (!operator.may(kind)) {
+            throw SignedCommand.refused("not allowed: " + operator.name() + " may sign " + String.join(", ", operator.kinds())
+                    + ", not " + kind);
+        }
+    }
+
+    /** A node signs only what nodes send each other in a migration, with a certificate the fleet CA gave it. */
+    private void checkNode(SignedCommand signed, String signer, String kind) {
+        Optional<String> vouched = fleet.signer(signed.certificate(), signed.signedBytes(), signed.signature());
+        if (!vouched.map(signer::equals).orElse(false)) {
+            throw SignedCommand.refused("bad signature: not signed with node " + signer + "'s certificate from the fleet CA"
+                    + " this node trusts (tls.truststore of io.flotilla.mqtt.cfg), or changed after");
+        }
+        if (!SignedEnvelope.NODE_KINDS.contains(kind)) {
+            throw SignedCommand.refused("not allowed: a node signs only " + String.join(", ",
+                    new java.util.TreeSet<>(SignedEnvelope.NODE_KINDS)) + ", not " + kind);
+        }
     }
 
     private static boolean valid(SignedCommand signed, OperatorKeys.Operator operator) {

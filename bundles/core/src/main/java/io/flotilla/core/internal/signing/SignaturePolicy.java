@@ -32,15 +32,14 @@ public final class SignaturePolicy {
 
     /**
      * What only reads a node, and so needs no signature in {@code signed} mode; everything else does,
-     * the messages nodes send each other during a migration included (until nodes sign them, a node
-     * in {@code signed} mode takes no agent from another).
+     * the messages nodes send each other during a migration included (signed by the sending node).
      */
     public static final Set<String> READING_KINDS = Set.of("list", "ping");
 
     private final Mode mode;
     private final SignatureCheck check;
 
-    /** @param check the check of signed commands; null when the node trusts no operator */
+    /** @param check the check of signed commands; null for a node that trusts no signer at all */
     public SignaturePolicy(Mode mode, SignatureCheck check) {
         this.mode = mode;
         this.check = check;
@@ -56,17 +55,17 @@ public final class SignaturePolicy {
     }
 
     /**
-     * The command a document from the broker carries: the signed command's text once verified, or
-     * empty for an unsigned document this mode takes as it is.
+     * The command a document from the broker carries: the signed command once verified, or empty for
+     * an unsigned document this mode takes as it is.
      *
      * @throws InvalidCommandException naming the reason, for a signed command that fails its check
      *                                 or an unsigned one this mode refuses
      */
-    public Optional<String> unwrap(String kind, java.util.Map<String, Object> document) {
+    public Optional<SignatureCheck.Verified> unwrap(String kind, java.util.Map<String, Object> document) {
         Optional<SignedCommand> signed = SignedCommand.of(document);
         if (signed.isPresent()) {
             if (check == null) {
-                throw SignedCommand.refused("unknown key '" + signed.get().key() + "'");
+                throw SignedCommand.refused("unknown key '" + signed.get().header().key() + "'");
             }
             return Optional.of(check.verify(signed.get(), kind));
         }

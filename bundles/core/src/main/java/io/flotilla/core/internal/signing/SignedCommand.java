@@ -1,6 +1,5 @@
 package io.flotilla.core.internal.signing;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -8,48 +7,60 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.flotilla.runtime.InvalidCommandException;
+import io.flotilla.util.SignedEnvelope;
 
 /**
- * A command signed by an operator (docs/protocol.md, "Signed commands"): the command's own JSON
- * text, as it was signed, inside an envelope that says who signed it, for which node and kind of
- * command, when, until when, and with which nonce.
+ * A command signed by an operator, or by a node during a migration (docs/protocol.md, "Signed
+ * commands"): the command's own JSON text, as it was signed, inside an envelope that says who signed
+ * it, for which node and kind of command, when, until when, and with which nonce.
  *
  * <pre>{"signed": {"key": "alice", "node": "alpha", "kind": "spawn", "issued_at": "...", "expires_at": "...",
  *             "nonce": "...", "command": "{\"name\": \"c1\", \"type\": \"counter\"}"},
  *  "signature": "BASE64"}</pre>
  *
- * The signature is Ed25519 over {@link #signedBytes()}: the header lines and then the command text,
- * byte for byte. Nothing is canonicalized, so any language signs it as it is written.
+ * The signature covers {@link SignedEnvelope#signedBytes}: the header lines and then the command
+ * text, byte for byte. Nothing is canonicalized, so any language signs it as it is written. A node
+ * signs as {@code node:NAME} and adds its fleet certificate, {@code "certificate": "BASE64 DER"}.
  */
-public record SignedCommand(String key, String node, String kind, Instant issuedAt, Instant expiresAt, String nonce,
-        String command, byte[] signature) {
+public record SignedCommand(SignedEnvelope header, String command, byte[] signature, byte[] certificate) {
 
-    static final String FORM = "flotilla-command/1";
-
-    /** The signed command in {@code document}, if it is one: a document with {@code signed} and nothing but {@code signature}. */
+    /** The signed command in {@code document}, if it is one: a document with {@code signed} and nothing but its signature. */
     public static Optional<SignedCommand> of(Map<String, Object> document) {
         if (!document.containsKey("signed")) {
             return Optional.empty();
         }
-        if (document.size() != 2 || !(document.get("signed") instanceof Map<?, ?> signed)
+        int fields = document.containsKey("certificate") ? 3 : 2;
+        if (document.size() != fields || !(document.get("signed") instanceof Map<?, ?> signed)
                 || !(document.get("signature") instanceof String signature)) {
-            throw refused("a signed command is an object of two fields: signed (an object) and signature (Base64 text)");
+            throw refused("a signed command is an object of two fields, signed (an object) and signature (Base64 text),"
+                    + " and a node's certificate");
         }
-        return Optional.of(new SignedCommand(text(signed, "key"), text(signed, "node"), text(signed, "kind"),
-                instant(signed, "issued_at"), instant(signed, "expires_at"), text(signed, "nonce"), text(signed, "command"),
-                base64(signature)));
+        String key = text(signed, "key");
+        byte[] certificate = null;
+        if (key.startsWith(SignedEnvelope.NODE_KEY) != (fields == 3)) {
+            throw refused("a command signed by a node (key node:NAME) carries its certificate, and only such a command does");
+        }
+        if (fields == 3) {
+            if (!(document.get("certificate") instanceof String encoded)) {
+                throw refused("certificate must be Base64 text");
+            }
+            certificate = base64("certificate", encoded);
+        }
+        SignedEnvelope header = new SignedEnvelope(key, text(signed, "node"), text(signed, "kind"),
+                instant(signed, "issued_at"), instant(signed, "expires_at"), text(signed, "nonce"));
+        return Optional.of(new SignedCommand(header, text(signed, "command"), base64("signature", signature), certificate));
     }
 
-    /** What the signature covers: {@link #FORM} and the header, a line each, then the command text. */
+    /** What the signature covers. */
     public byte[] signedBytes() {
-        return signedText(key, node, kind, issuedAt, expiresAt, nonce, command).getBytes(StandardCharsets.UTF_8);
+        return header.signedBytes(command);
     }
 
-    /** The text an operator's key signs, for any signer to build. */
-    public static String signedText(String key, String node, String kind, Instant issuedAt, Instant expiresAt, String nonce,
-            String command) {
-        return String.join("\n", FORM, "key: " + key, "node: " + node, "kind: " + kind, "issued_at: " + issuedAt,
-                "expires_at: " + expiresAt, "nonce: " + nonce, command);
+    /** The node that signed, for a command signed as {@code node:NAME}. */
+    public Optional<String> signingNode() {
+        return header.key().startsWith(SignedEnvelope.NODE_KEY)
+                ? Optional.of(header.key().substring(SignedEnvelope.NODE_KEY.length()))
+                : Optional.empty();
     }
 
     private static String text(Map<?, ?> signed, String field) {
@@ -75,11 +86,11 @@ public record SignedCommand(String key, String node, String kind, Instant issued
         }
     }
 
-    private static byte[] base64(String signature) {
+    private static byte[] base64(String field, String value) {
         try {
-            return Base64.getDecoder().decode(signature);
+            return Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {
-            throw refused("signature must be Base64");
+            throw refused(field + " must be Base64");
         }
     }
 

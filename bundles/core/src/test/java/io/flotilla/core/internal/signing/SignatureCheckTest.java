@@ -19,12 +19,15 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.flotilla.runtime.InvalidCommandException;
+import io.flotilla.spi.fleet.FleetIdentity;
+import io.flotilla.util.SignedEnvelope;
 
 /**
  * The check of a signed command, with the published test key of docs/protocol.md (RFC 8032's first
@@ -44,6 +47,19 @@ class SignatureCheckTest {
     @TempDir
     Path root;
 
+    /** A node with no fleet CA to check nodes' certificates against (no tls.truststore). */
+    private static final FleetIdentity NO_FLEET_CA = new FleetIdentity() {
+        @Override
+        public Optional<NodeSignature> sign(byte[] data) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> signer(byte[] certificate, byte[] data, byte[] signature) {
+            return Optional.empty();
+        }
+    };
+
     private final Instant now = Instant.parse("2026-12-03T17:01:00Z");
     private final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     private PrivateKey testKey;
@@ -61,7 +77,7 @@ class SignatureCheckTest {
     }
 
     private SignatureCheck newCheck() throws Exception {
-        return new SignatureCheck("alpha", OperatorKeys.load(root.resolve("etc/operators")),
+        return new SignatureCheck("alpha", OperatorKeys.load(root.resolve("etc/operators")), NO_FLEET_CA,
                 new NonceLedger(root.resolve("data/nonces"), clock), clock);
     }
 
@@ -77,8 +93,8 @@ class SignatureCheckTest {
         header.put("command", command);
         Signature signature = Signature.getInstance("Ed25519");
         signature.initSign(signer);
-        signature.update(SignedCommand.signedText(key, node, kind, Instant.parse(issued), Instant.parse(expires), nonce, command)
-                .getBytes(StandardCharsets.UTF_8));
+        signature.update(new SignedEnvelope(key, node, kind, Instant.parse(issued), Instant.parse(expires), nonce)
+                .signedBytes(command));
         return new LinkedHashMap<>(Map.of("signed", header, "signature", Base64.getEncoder().encodeToString(signature.sign())));
     }
 
@@ -97,7 +113,7 @@ class SignatureCheckTest {
         Map<String, Object> example = example();
         assertEquals(EXAMPLE_SIGNATURE, example.get("signature"), "Ed25519 is deterministic: docs/protocol.md shows this one");
 
-        assertEquals(EXAMPLE_COMMAND, check.verify(SignedCommand.of(example).orElseThrow(), "spawn"));
+        assertEquals(EXAMPLE_COMMAND, check.verify(SignedCommand.of(example).orElseThrow(), "spawn").command());
     }
 
     @Test
@@ -134,7 +150,7 @@ class SignatureCheckTest {
         assertTrue(refusal(signed("test-operator", "alpha", "spawn", "2026-12-03T17:00:00Z", "2026-12-03T18:00:00Z", "n-long",
                 EXAMPLE_COMMAND, testKey), "spawn").contains("at most 10 minutes"));
         // None of them used a nonce: the genuine command still runs
-        assertEquals(EXAMPLE_COMMAND, check.verify(SignedCommand.of(example()).orElseThrow(), "spawn"));
+        assertEquals(EXAMPLE_COMMAND, check.verify(SignedCommand.of(example()).orElseThrow(), "spawn").command());
     }
 
     @Test
@@ -163,7 +179,7 @@ class SignatureCheckTest {
     void aClockSteppedBackBringsNoPrunedNonceBack() throws Exception {
         check.verify(SignedCommand.of(example()).orElseThrow(), "spawn");
         Clock later = Clock.fixed(now.plus(java.time.Duration.ofMinutes(30)), ZoneOffset.UTC);
-        new SignatureCheck("alpha", OperatorKeys.load(root.resolve("etc/operators")), new NonceLedger(root.resolve("data/nonces"),
+        new SignatureCheck("alpha", OperatorKeys.load(root.resolve("etc/operators")), NO_FLEET_CA, new NonceLedger(root.resolve("data/nonces"),
                 later), later).verify(SignedCommand.of(signed("test-operator", "alpha", "spawn", "2026-12-03T17:30:00Z",
                 "2026-12-03T17:35:00Z", "n-later", EXAMPLE_COMMAND, testKey)).orElseThrow(), "spawn"); // prunes the example's nonce
 
@@ -177,5 +193,17 @@ class SignatureCheckTest {
         Files.writeString(root.resolve("etc/operators/viewer.properties"), "kind = list\n");
 
         assertThrows(java.io.IOException.class, () -> OperatorKeys.load(root.resolve("etc/operators")));
+    }
+
+    @Test
+    void aNodesSignatureCountsOnlyWithACertificateTheFleetCaVouchesFor() throws Exception {
+        Map<String, Object> document = signed("node:beta", "alpha", "migrate_in", "2026-12-03T17:00:00Z",
+                "2026-12-03T17:05:00Z", "n-node", "{\"name\": \"c1\", \"from_node\": \"beta\"}", testKey);
+        assertTrue(assertThrows(InvalidCommandException.class, () -> SignedCommand.of(document)).reason()
+                .contains("carries its certificate"));
+
+        document.put("certificate", Base64.getEncoder().encodeToString(TEST_PUBLIC_KEY.getBytes(StandardCharsets.US_ASCII)));
+
+        assertTrue(refusal(document, "migrate_in").startsWith("bad signature: not signed with node beta's certificate"));
     }
 }
