@@ -22,6 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.flotilla.itests.process.Fleet;
 import io.flotilla.itests.process.Installation;
+import io.flotilla.itests.process.NodeProcess;
+import io.flotilla.itests.process.OperatorShell;
+import io.flotilla.mqtt.testing.MosquittoBroker;
 import io.flotilla.mqtt.testing.MqttProbe;
 import io.flotilla.util.OperatorSigner;
 
@@ -29,7 +32,8 @@ import io.flotilla.util.OperatorSigner;
  * Signed commands at the intake of a real node on a real Mosquitto: node alpha runs with
  * security.mode = signed and trusts alice (any kind) and viewer (list only), keys made by
  * bin/flotilla key generate. A command alice signed runs; every other spawn is refused with its
- * reason, and no agent and no file of it appears on the node.
+ * reason, and no agent and no file of it appears on the node. Node beta, open, holds alice's key
+ * (operator.key): what its shell sends alpha goes signed.
  */
 public class SignedCommandsIT {
 
@@ -40,6 +44,7 @@ public class SignedCommandsIT {
     private static Fleet fleet;
     private static MqttProbe probe;
     private static Path keys;
+    private static OperatorShell betaShell;
 
     @BeforeClass
     public static void startAlpha() throws Exception {
@@ -55,9 +60,14 @@ public class SignedCommandsIT {
         Files.copy(keys.resolve("alice.pub"), trusted.resolve("alice.pub"));
         Files.copy(keys.resolve("viewer.pub"), trusted.resolve("viewer.pub"));
         Files.writeString(trusted.resolve("viewer.properties"), "kinds = list\n");
+        fleet.configure("beta", "io.flotilla.security.cfg", "operator.key", keys.resolve("alice.key").toString());
+        int sshPort = MosquittoBroker.freePort();
+        betaShell = OperatorShell.allow(fleet.home("beta"), sshPort);
         fleet.startNodes("alpha");
-        probe = fleet.probe("test/#", "nodes/alpha/errors");
+        fleet.startNode("beta", "--ssh-port", String.valueOf(sshPort));
+        probe = fleet.probe("test/#", "nodes/alpha/errors", "nodes/+/status");
         fleet.node("alpha").awaitConsole("Commands that change this node must be signed by alice, viewer", LIMIT);
+        probe.awaitJson("nodes/beta/status", "status", "online", NodeProcess.BOOT_LIMIT);
     }
 
     @AfterClass
@@ -136,6 +146,20 @@ public class SignedCommandsIT {
         assertTrue(asked.output(), asked.output().contains("\"result\""));
         assertEquals(nodes.output(), 0, nodes.exitCode());
         assertTrue(nodes.output(), nodes.output().contains("\"alpha\":{") && nodes.output().contains("online"));
+    }
+
+    @Test
+    public void whatANodesShellSendsGoesSignedWithItsOperatorKey() throws Exception {
+        fleet.node("beta").awaitConsole("Commands this node sends other nodes are signed by operator alice", LIMIT);
+        probe.awaitJson("nodes/alpha/status", "status", "online", LIMIT); // beta's registry knows alpha from it too
+
+        String spawned = betaShell.run("agent:spawn --type counter --name from-betas-shell --node alpha");
+        assertTrue(spawned, spawned.contains("from-betas-shell"));
+        assertEquals("running", agents().get("from-betas-shell"));
+
+        String stopped = betaShell.run("agent:stop --node alpha from-betas-shell");
+        assertFalse(stopped, stopped.toLowerCase().contains("error") || stopped.contains("unsigned"));
+        assertEquals("stopped", agents().get("from-betas-shell"));
     }
 
     /** A spawn of a counter named {@code name}, its result to test/results. */

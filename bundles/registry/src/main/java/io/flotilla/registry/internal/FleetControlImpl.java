@@ -27,29 +27,27 @@ import io.flotilla.runtime.NodeDetails;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnResult;
-import io.flotilla.spi.fleet.FleetLink;
-import io.flotilla.spi.fleet.FleetRequests;
+import io.flotilla.spi.fleet.FleetCommands;
 
 /**
  * Agents anywhere in the fleet. This node is served by its agent manager; other nodes through their
- * command topics, with the reply on this node's reply topic. Placement by capabilities takes the
+ * command topics, with the reply on this node's reply topic, signed with the operator key this node
+ * was given (the shell's user is the local operator). Placement by capabilities takes the
  * least-loaded online node that has them all.
  */
 @Component(service = FleetControl.class)
 public final class FleetControlImpl implements FleetControl {
 
     private final NodeRegistry registry;
-    private final FleetRequests requests;
-    private final FleetLink fleet;
+    private final FleetCommands commands;
     private final AgentManager agents;
     private final String self;
 
     @Activate
-    public FleetControlImpl(@Reference NodeRegistry registry, @Reference FleetRequests requests, @Reference FleetLink fleet,
+    public FleetControlImpl(@Reference NodeRegistry registry, @Reference FleetCommands commands,
             @Reference AgentManager agents, @Reference NodeIdentity node) {
         this.registry = registry;
-        this.requests = requests;
-        this.fleet = fleet;
+        this.commands = commands;
         this.agents = agents;
         this.self = node.name();
     }
@@ -138,7 +136,7 @@ public final class FleetControlImpl implements FleetControl {
             return CompletableFuture.failedFuture(new IllegalArgumentException("no node named " + node + " in the fleet (known: "
                     + registry.nodes().stream().map(NodeInfo::name).collect(Collectors.joining(", ")) + ")"));
         }
-        return requests.request(fleet.topics().ofNode(node, kind), new LinkedHashMap<>(body), "reply_to", timeout)
+        return commands.request(node, kind, body, timeout)
                 .handle((reply, failure) -> {
                     if (failure == null) {
                         Object error = reply.get("error");

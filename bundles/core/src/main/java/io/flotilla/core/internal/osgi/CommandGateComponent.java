@@ -6,9 +6,13 @@ import java.time.Clock;
 import java.util.Optional;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.flotilla.core.internal.signing.BrokerReach;
 import io.flotilla.core.internal.signing.NonceLedger;
 import io.flotilla.core.internal.signing.OperatorKeys;
 import io.flotilla.core.internal.signing.SignatureCheck;
@@ -48,11 +52,12 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
     private volatile FleetIdentity fleet;
 
     @Activate
-    public CommandGateComponent(BundleContext context, SecurityConfig config, @Reference NodeIdentity node) throws IOException {
+    public CommandGateComponent(BundleContext context, SecurityConfig config, @Reference NodeIdentity node,
+            @Reference ConfigurationAdmin configurations) throws IOException {
         Json json = new Json();
         this.gate = new CommandGate(node.name(), new SecurityPolicy(config.spawn_max_bytes(), config.command_max_bytes(),
                 Settings.list(config.bundle_locations()), Settings.list(config.features()), config.bundle_max_bytes()), json,
-                signatures(context, config, node, new CurrentFleetIdentity()));
+                signatures(context, config, mode(config, configurations), node, new CurrentFleetIdentity()));
         this.reader = new JsonSpawnConfigReader(gate, json);
     }
 
@@ -72,9 +77,41 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
         }
     }
 
-    private static SignaturePolicy signatures(BundleContext context, SecurityConfig config, NodeIdentity node,
-            FleetIdentity fleet) throws IOException {
+    /**
+     * {@code security.mode} as set, or else {@code signed} unless the broker is on loopback; open with a
+     * broker others can reach is warned about at every start.
+     */
+    private static SignaturePolicy.Mode mode(SecurityConfig config, ConfigurationAdmin configurations) throws IOException {
+        Optional<String> reachable = BrokerReach.reachableAddress(setting(configurations, "io.flotilla.mqtt", "broker.url", ""),
+                setting(configurations, "io.flotilla.broker", "host", "127.0.0.1"));
+        if (config.mode().isBlank()) {
+            SignaturePolicy.Mode mode = reachable.isPresent() ? SignaturePolicy.Mode.SIGNED : SignaturePolicy.Mode.OPEN;
+            LOG.info("security.mode is {}: the broker {}", mode.name().toLowerCase(java.util.Locale.ROOT),
+                    reachable.map(address -> "at " + address + " is not on loopback").orElse("is on loopback"));
+            return mode;
+        }
         SignaturePolicy.Mode mode = SignaturePolicy.Mode.of(config.mode());
+        if (mode == SignaturePolicy.Mode.OPEN && reachable.isPresent()) {
+            LOG.warn("security.mode = open, and the broker at {} is not on loopback: anyone who can publish to it can "
+                    + "install code on this node and stop its agents (docs/security.md, \"Signed commands\")", reachable.get());
+        }
+        return mode;
+    }
+
+    /** A setting of another bundle's configuration, as it is now: where the broker is (read, never bound). */
+    private static String setting(ConfigurationAdmin configurations, String pid, String key, String otherwise)
+            throws IOException {
+        try {
+            Configuration[] found = configurations.listConfigurations("(service.pid=" + pid + ")");
+            Object value = found == null || found[0].getProperties() == null ? null : found[0].getProperties().get(key);
+            return value == null ? otherwise : value.toString();
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e); // the filter is this class's own
+        }
+    }
+
+    private static SignaturePolicy signatures(BundleContext context, SecurityConfig config, SignaturePolicy.Mode mode,
+            NodeIdentity node, FleetIdentity fleet) throws IOException {
         Path directory = config.operators_dir().isBlank()
                 ? Path.of(context.getProperty("karaf.etc") != null ? context.getProperty("karaf.etc") : "etc", "operators")
                 : Path.of(config.operators_dir().trim());

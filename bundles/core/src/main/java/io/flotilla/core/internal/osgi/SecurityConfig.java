@@ -28,8 +28,9 @@ public @interface SecurityConfig {
     long bundle_max_bytes() default 64L * 1024 * 1024;
 
     @AttributeDefinition(description = "open: commands from the broker need no signature (the Wactorz protocol); signed: "
-            + "all but list and ping must be signed, by a trusted operator or, for a migration's messages, by a fleet node")
-    String mode() default "open";
+            + "all but list and ping must be signed, by a trusted operator or, for a migration's messages, by a fleet node; "
+            + "empty: signed unless the broker is on loopback")
+    String mode() default "";
 
     @AttributeDefinition(description = "The directory of the trusted operators' keys: NAME.pub (Ed25519, bin/flotilla key "
             + "generate) and, beside it, NAME.properties with the kinds NAME may sign; empty: ${karaf.etc}/operators")
