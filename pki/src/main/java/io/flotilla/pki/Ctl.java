@@ -38,9 +38,10 @@ final class Ctl {
     static final String USAGE = String.join("\n",
             "Usage: bin/flotilla ctl [--broker HOST:PORT | URL] [--key DIR/NAME.key] [--identity NAME.p12 --trust ca.crt]",
             "                        [--timeout SECONDS] VERB ...",
-            "  spawn NODE FILE      spawn the agent of a spawn config (JSON) on NODE",
+            "  spawn NODE FILE      spawn the agent of a spawn config (JSON; - reads it from standard input) on NODE",
             "  stop NODE NAME       stop agent NAME on NODE",
             "  list NODE            the agents of NODE",
+            "  migrate NAME NODE    move agent NAME, wherever it runs, to NODE",
             "  ask NAME PAYLOAD     ask agent NAME, wherever it runs; PAYLOAD is JSON (or text)",
             "  nodes                the nodes the broker holds a status of",
             "With --key, commands are signed by the operator NAME (bin/flotilla key generate NAME).");
@@ -72,10 +73,10 @@ final class Ctl {
         MqttClient client = connect();
         try {
             return switch (verb) {
-                case "spawn" -> command(client, words(words, 2, "spawn NODE FILE").get(0), "spawn",
-                        JSON.readValue(Files.readString(Path.of(words.get(1))), Map.class));
+                case "spawn" -> command(client, words(words, 2, "spawn NODE FILE").get(0), "spawn", spawnConfig(words.get(1)));
                 case "stop" -> command(client, words(words, 2, "stop NODE NAME").get(0), "stop", Map.of("name", words.get(1)));
                 case "list" -> command(client, words(words, 1, "list NODE").get(0), "list", Map.of());
+                case "migrate" -> migrate(client, words(words, 2, "migrate NAME NODE").get(0), words.get(1));
                 case "ask" -> ask(client, words(words, 2, "ask NAME PAYLOAD").get(0), words.get(1));
                 case "nodes" -> nodes(client);
                 default -> throw new IllegalArgumentException("unknown verb '" + verb + "'\n" + USAGE);
@@ -88,6 +89,25 @@ final class Ctl {
     }
 
     private int command(MqttClient client, String node, String kind, Map<?, ?> body) throws MqttException, IOException,
+            GeneralSecurityException {
+        Answer answer = send(client, node, kind, body);
+        if (answer == null) {
+            out.println("{\"error\": \"no answer from node " + node + " within " + timeout.toSeconds() + " s\"}");
+            return 2;
+        }
+        out.println(new String(answer.bytes(), StandardCharsets.UTF_8));
+        return answer.succeeded() ? 0 : 1;
+    }
+
+    /** A node's answer to a command: its result, or its report of the refusal on nodes/{n}/errors. */
+    private record Answer(byte[] bytes, Map<?, ?> fields, boolean replied) {
+        boolean succeeded() {
+            return replied && !Boolean.FALSE.equals(fields.get("success")) && fields.get("error") == null;
+        }
+    }
+
+    /** Sends {@code kind} to {@code node} (signed with the key, if one was given); its answer, or null when none came in time. */
+    private Answer send(MqttClient client, String node, String kind, Map<?, ?> body) throws MqttException, IOException,
             GeneralSecurityException {
         String id = "ctl-" + UUID.randomUUID();
         String replyTo = "replies/ctl/" + id;
@@ -111,13 +131,28 @@ final class Ctl {
                 : OperatorSigner.of(key).sign(node, kind, JSON.writeValueAsString(command), clock.instant(), VALIDITY));
         client.publish("nodes/" + node + "/" + kind, document, 1, false);
         byte[] answer = first(reply, refusal);
-        if (answer == null) {
-            out.println("{\"error\": \"no answer from node " + node + " within " + timeout.toSeconds() + " s\"}");
-            return 2;
+        client.unsubscribe(new String[] {replyTo, "nodes/" + node + "/errors"});
+        return answer == null ? null : new Answer(answer, JSON.readValue(answer, Map.class), reply.isDone());
+    }
+
+    /**
+     * Moves {@code agent} to {@code target}: the online node whose list has it is sent the migrate
+     * command, and its result is the move's.
+     */
+    private int migrate(MqttClient client, String agent, String target) throws MqttException, IOException,
+            GeneralSecurityException {
+        for (Map.Entry<String, Object> node : statuses(client).entrySet()) {
+            if (!(node.getValue() instanceof Map<?, ?> status) || !"online".equals(status.get("status"))) {
+                continue;
+            }
+            Answer listed = send(client, node.getKey(), "list", Map.of());
+            if (listed != null && listed.fields().get("agents") instanceof List<?> agents && agents.stream()
+                    .anyMatch(entry -> entry instanceof Map<?, ?> found && agent.equals(found.get("name")))) {
+                return command(client, node.getKey(), "migrate", Map.of("name", agent, "target_node", target));
+            }
         }
-        out.println(new String(answer, StandardCharsets.UTF_8));
-        Map<?, ?> result = JSON.readValue(answer, Map.class);
-        return reply.isDone() && !Boolean.FALSE.equals(result.get("success")) && result.get("error") == null ? 0 : 1;
+        out.println(JSON.writeValueAsString(Map.of("success", false, "error", "no online node runs an agent named " + agent)));
+        return 1;
     }
 
     private int ask(MqttClient client, String agent, String payload) throws MqttException, IOException {
@@ -145,8 +180,13 @@ final class Ctl {
         return JSON.readValue(answer, Map.class).get("error") == null ? 0 : 1;
     }
 
-    /** The retained statuses: read until none came for half a second, within the timeout. */
     private int nodes(MqttClient client) throws MqttException, IOException {
+        out.println(JSON.writeValueAsString(statuses(client)));
+        return 0;
+    }
+
+    /** The retained statuses of the nodes, by name: read until none came for half a second, within the timeout. */
+    private Map<String, Object> statuses(MqttClient client) throws MqttException {
         Map<String, Object> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
         long[] last = {System.nanoTime()};
         client.subscribe("nodes/+/status", 1, (topic, message) -> {
@@ -161,8 +201,8 @@ final class Ctl {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        out.println(JSON.writeValueAsString(statuses));
-        return 0;
+        client.unsubscribe("nodes/+/status");
+        return statuses;
     }
 
     private byte[] first(CompletableFuture<byte[]> reply, CompletableFuture<byte[]> refusal) {
@@ -193,6 +233,18 @@ final class Ctl {
         } catch (MqttException e) {
             throw new IOException("cannot reach the broker " + broker + ": " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"), e);
+        }
+    }
+
+    /** The spawn config in {@code file}, or on standard input for {@code -}; a clear error when it is no JSON object. */
+    private static Map<?, ?> spawnConfig(String file) throws IOException {
+        String text = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                : Files.readString(Path.of(file));
+        try {
+            return JSON.readValue(text, Map.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException((file.equals("-") ? "standard input" : file)
+                    + " holds no spawn config (a JSON object): " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 

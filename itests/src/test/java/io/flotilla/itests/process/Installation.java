@@ -42,10 +42,18 @@ public final class Installation {
 
     /** Runs {@code bin/flotilla} with {@code args} to its end; for commands that do not start a node. */
     public Result run(Duration limit, String... args) throws IOException, InterruptedException {
+        return runWithInput(limit, "", args);
+    }
+
+    /** {@link #run}, with {@code input} on its standard input. */
+    public Result runWithInput(Duration limit, String input, String... args) throws IOException, InterruptedException {
         String[] command = new String[args.length + 1];
         command[0] = launcher().toString();
         System.arraycopy(args, 0, command, 1, args.length);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("bin/flotilla " + String.join(" ", args) + " did not end within " + limit.toSeconds() + " s");

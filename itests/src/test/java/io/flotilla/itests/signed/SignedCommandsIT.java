@@ -162,6 +162,27 @@ public class SignedCommandsIT {
         assertEquals("stopped", agents().get("from-betas-shell"));
     }
 
+    @Test
+    public void ctlSpawnsFromStandardInputAndMovesAnAgentWhereverItRuns() throws Exception {
+        String alice = keys.resolve("alice.key").toString();
+        Installation.Result spawned = installation.runWithInput(LIMIT, JSON.writeValueAsString(spawn("ctl-mover")), "ctl",
+                "--broker", fleet.brokerUrl(), "--key", alice, "spawn", "alpha", "-");
+        assertEquals(spawned.output(), 0, spawned.exitCode());
+
+        Installation.Result unsigned = installation.run(LIMIT, "ctl", "--broker", fleet.brokerUrl(), "migrate", "ctl-mover",
+                "beta");
+        assertEquals(unsigned.output(), 1, unsigned.exitCode());
+        assertTrue(unsigned.output(), unsigned.output().contains("unsigned: this node takes migrate only signed"));
+
+        Installation.Result moved = installation.run(LIMIT, "ctl", "--broker", fleet.brokerUrl(), "--key", alice, "migrate",
+                "ctl-mover", "beta");
+        assertEquals(moved.output(), 0, moved.exitCode());
+        assertTrue(moved.output(), moved.output().contains("\"to_node\":\"beta\""));
+        assertFalse(agents().containsKey("ctl-mover"));
+        Installation.Result onBeta = installation.run(LIMIT, "ctl", "--broker", fleet.brokerUrl(), "list", "beta");
+        assertTrue(onBeta.output(), onBeta.output().contains("ctl-mover"));
+    }
+
     /** A spawn of a counter named {@code name}, its result to test/results. */
     private static Map<String, Object> spawn(String name) {
         Map<String, Object> spawn = new LinkedHashMap<>();
