@@ -230,6 +230,24 @@ public class CodeFromTheNetworkIT {
         assertFalse(one, one.contains(sha256(outside)) || one.contains("No such file"));
     }
 
+    @Test
+    public void aPinHoldsForABundleThatIsInstalledAlready() throws Exception {
+        Path jar = fleet.home("alpha").resolve("agents").resolve("pinned.jar");
+        Fixtures.markerBundle(jar, "fixture.pinned", marker("pinned"), "pinned");
+        String installed = sha256(jar);
+        String location = "file:" + jar;
+        assertEquals(true, stranger.spawn("alpha", Map.of("name", "pinned-1", "type", "pinned", "bundle", location))
+                .get("success"));
+        // The file changes after the install: a pin of the new bytes names code the node does not run
+        Fixtures.markerBundle(jar, "fixture.pinned.changed", marker("pinned-changed"), "pinned");
+
+        assertRefused(stranger.spawn("alpha", Map.of("name", "pinned-2", "type", "pinned", "bundle", location, "sha256",
+                sha256(jar))), "does not have the sha256 pinned for it");
+        assertEquals("failed", stranger.agents("alpha").get("pinned-2"));
+        assertEquals(true, stranger.spawn("alpha", Map.of("name", "pinned-3", "type", "pinned", "bundle", location, "sha256",
+                installed)).get("success"));
+    }
+
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.flotilla.core.internal.command.CodeLocations;
+import io.flotilla.util.Hashes;
 
 /**
  * Putting code into the framework: a bundle from an allowed location or from bytes another node
@@ -36,6 +37,8 @@ final class FrameworkInstalls {
     private final BundleFetcher fetcher;
     private final CodeLocations locations;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** The sha256 of the bytes each bundle revision was installed from here, by bundle id and last modification. */
+    private final Map<String, String> installedHashes = new ConcurrentHashMap<>();
 
     FrameworkInstalls(BundleContext context, Supplier<FeaturesService> features, BundleFetcher fetcher,
             CodeLocations locations) {
@@ -59,7 +62,9 @@ final class FrameworkInstalls {
             if (fresh) {
                 byte[] bytes = sha256 == null ? fetcher.read(location, deadline) : fetcher.readPinned(location, sha256, deadline);
                 LOG.info("Installing bundle {}", location);
-                bundle = context.installBundle(location, new ByteArrayInputStream(bytes));
+                bundle = installed(context.installBundle(location, new ByteArrayInputStream(bytes)), bytes);
+            } else if (sha256 != null) {
+                checkInstalled(bundle, location, sha256, deadline);
             }
             startInTime(bundle, location, fresh, deadline);
         } finally {
@@ -77,12 +82,38 @@ final class FrameworkInstalls {
             boolean fresh = bundle == null;
             if (fresh) {
                 LOG.info("Installing bundle {} from {} bytes another node sent", location, bytes.length);
-                bundle = context.installBundle(location, new ByteArrayInputStream(bytes));
+                bundle = installed(context.installBundle(location, new ByteArrayInputStream(bytes)), bytes);
+            } else {
+                checkInstalled(bundle, location, sha256, deadline);
             }
             startInTime(bundle, location, fresh, deadline);
         } finally {
             lock.unlock();
         }
+    }
+
+    private Bundle installed(Bundle bundle, byte[] bytes) {
+        installedHashes.put(revision(bundle), Hashes.sha256(bytes));
+        return bundle;
+    }
+
+    /**
+     * A pin holds for a bundle installed already too: its bytes, as this node installed them, or else as
+     * its location holds them now (a bundle installed before this node's last start, by deploy/ or a
+     * feature), must have the pinned sha256.
+     */
+    private void checkInstalled(Bundle bundle, String location, String sha256, Instant deadline) throws Exception {
+        String hash = installedHashes.get(revision(bundle));
+        if (hash == null) {
+            hash = Hashes.sha256(fetcher.read(location, deadline));
+        }
+        if (!hash.equals(sha256.toLowerCase(java.util.Locale.ROOT))) {
+            throw new SecurityException("the bundle installed from " + location + " does not have the sha256 pinned for it");
+        }
+    }
+
+    private static String revision(Bundle bundle) {
+        return bundle.getBundleId() + "@" + bundle.getLastModified();
     }
 
     /**

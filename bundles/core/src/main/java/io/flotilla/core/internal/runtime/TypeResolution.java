@@ -46,8 +46,12 @@ final class TypeResolution {
     void resolve(AgentCell.StartMode mode) {
         waiting = false;
         AgentFactory available = preferred();
-        if (available != null) {
+        // A pinned bundle is checked even when its type is here already: the pin names the code to run
+        boolean pinUnchecked = !installed && config.sha256().isPresent() && config.bundle().isPresent();
+        if (available != null && !pinUnchecked) {
             cell.launch(available);
+        } else if (pinUnchecked) {
+            install(mode);
         } else if (mode == AgentCell.StartMode.RESTART) {
             await(null, "its type went away");
         } else if (!installed && needsInstall()) {
