@@ -8,7 +8,7 @@
  * private package of each implementation bundle.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.flotilla.runtime;
 
 import org.osgi.annotation.bundle.Export;

@@ -33,18 +33,23 @@ import io.flotilla.util.OperatorSigner;
  * security.mode = signed and trusts alice (any kind) and viewer (list only), keys made by
  * bin/flotilla key generate. A command alice signed runs; every other spawn is refused with its
  * reason, and no agent and no file of it appears on the node. Node beta, open, holds alice's key
- * (operator.key): what its shell sends alpha goes signed.
+ * (operator.key): what its shell sends alpha goes signed. Alpha holds a spawn that installs code it
+ * does not have until its operator approves it (approval.kinds = install).
  */
 public class SignedCommandsIT {
 
     private static final Duration LIMIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Long enough to approve over SSH on a busy machine, short enough to wait out once. */
+    private static final Duration APPROVAL_EXPIRY = Duration.ofSeconds(10);
 
     private static Installation installation;
     private static Fleet fleet;
     private static MqttProbe probe;
     private static Path keys;
     private static OperatorShell betaShell;
+    private static OperatorShell alphaShell;
+    private static Path agentsDir;
 
     @BeforeClass
     public static void startAlpha() throws Exception {
@@ -60,13 +65,21 @@ public class SignedCommandsIT {
         Files.copy(keys.resolve("alice.pub"), trusted.resolve("alice.pub"));
         Files.copy(keys.resolve("viewer.pub"), trusted.resolve("viewer.pub"));
         Files.writeString(trusted.resolve("viewer.properties"), "kinds = list\n");
+        agentsDir = Files.createDirectories(fleet.home("alpha").resolve("agents"));
+        Files.createDirectories(marker("any").getParent());
+        fleet.configure("alpha", "io.flotilla.security.cfg", "bundle.locations", "mvn:io.flotilla/, file:" + agentsDir + "/");
+        fleet.configure("alpha", "io.flotilla.security.cfg", "approval.kinds", "install");
+        fleet.configure("alpha", "io.flotilla.security.cfg", "approval.expiry", String.valueOf(APPROVAL_EXPIRY.toSeconds()));
         fleet.configure("beta", "io.flotilla.security.cfg", "operator.key", keys.resolve("alice.key").toString());
-        int sshPort = MosquittoBroker.freePort();
-        betaShell = OperatorShell.allow(fleet.home("beta"), sshPort);
-        fleet.startNodes("alpha");
-        fleet.startNode("beta", "--ssh-port", String.valueOf(sshPort));
+        int alphaSsh = MosquittoBroker.freePort();
+        int betaSsh = MosquittoBroker.freePort();
+        alphaShell = OperatorShell.allow(fleet.home("alpha"), alphaSsh);
+        betaShell = OperatorShell.allow(fleet.home("beta"), betaSsh);
+        fleet.startNode("alpha", "--ssh-port", String.valueOf(alphaSsh));
+        fleet.startNode("beta", "--ssh-port", String.valueOf(betaSsh));
         probe = fleet.probe("test/#", "nodes/alpha/errors", "nodes/+/status");
         fleet.node("alpha").awaitConsole("Commands that change this node must be signed by alice, viewer", LIMIT);
+        probe.awaitJson("nodes/alpha/status", "status", "online", NodeProcess.BOOT_LIMIT);
         probe.awaitJson("nodes/beta/status", "status", "online", NodeProcess.BOOT_LIMIT);
     }
 
@@ -181,6 +194,72 @@ public class SignedCommandsIT {
         assertFalse(agents().containsKey("ctl-mover"));
         Installation.Result onBeta = installation.run(LIMIT, "ctl", "--broker", fleet.brokerUrl(), "list", "beta");
         assertTrue(onBeta.output(), onBeta.output().contains("ctl-mover"));
+    }
+
+    @Test
+    public void aSpawnThatInstallsNewCodeWaitsForTheOperatorWhoApprovesOrRejectsIt() throws Exception {
+        Map<String, Object> approved = held("approved");
+        Map<String, Object> rejected = held("rejected");
+        String listed = alphaShell.run("agent:pending");
+        assertTrue(listed, listed.contains(pendingId(approved)) && listed.contains(pendingId(rejected)));
+        assertTrue("held commands show in list over MQTT", agentsAndPending().contains(pendingId(rejected)));
+        assertFalse("held code was installed before its approval", Files.exists(marker("approved")));
+
+        String approving = alphaShell.run("agent:approve " + pendingId(approved));
+        assertTrue(approving, approving.startsWith("Approved " + pendingId(approved)));
+        Map<String, Object> result = probe.awaitJson("test/results", "request_id", approved.get("request_id"), LIMIT,
+                seen -> seen.get("pending") == null);
+        assertEquals(result.toString(), true, result.get("success"));
+        assertEquals("running", agents().get("approved"));
+        assertTrue(Files.exists(marker("approved")));
+
+        String rejecting = alphaShell.run("agent:reject " + pendingId(rejected));
+        assertTrue(rejecting, rejecting.contains("Rejected"));
+        assertTrue(probe.awaitJson("test/results", "request_id", rejected.get("request_id"), LIMIT,
+                seen -> String.valueOf(seen.get("error")).startsWith("rejected")).toString().contains("rejected by an operator"));
+        assertFalse(agents().containsKey("rejected"));
+        assertFalse(Files.exists(marker("rejected")));
+    }
+
+    @Test
+    public void aHeldCommandNobodyApprovesIsDroppedWhenItsTimeRunsOut() throws Exception {
+        Map<String, Object> forgotten = held("forgotten");
+
+        Map<String, Object> dropped = probe.awaitJson("test/results", "request_id", forgotten.get("request_id"),
+                APPROVAL_EXPIRY.plus(LIMIT), seen -> String.valueOf(seen.get("error")).startsWith("not approved"));
+        assertEquals(false, dropped.get("success"));
+        assertFalse(agents().containsKey("forgotten"));
+        assertFalse(Files.exists(marker("forgotten")));
+        String approving = alphaShell.run("agent:approve " + pendingId(forgotten));
+        assertTrue(approving, approving.contains("no command " + pendingId(forgotten) + " waits for approval"));
+    }
+
+    /** Sends alice's signed spawn of agent {@code name} from a bundle alpha does not have; returns its "held" result. */
+    private static Map<String, Object> held(String name) throws Exception {
+        Path jar = agentsDir.resolve(name + ".jar");
+        io.flotilla.itests.Fixtures.markerBundle(jar, "fixture.held." + name, marker(name), "held-" + name);
+        Map<String, Object> spawn = spawn(name);
+        spawn.put("type", "held-" + name);
+        spawn.put("bundle", "file:" + jar);
+        Map<String, Object> result = await(send(sign("alice", "alpha", "spawn", Instant.now(), spawn)));
+        assertEquals(result.toString(), false, result.get("success"));
+        assertTrue(result.toString(), String.valueOf(result.get("error")).startsWith("held for an operator's approval"));
+        return result;
+    }
+
+    private static String pendingId(Map<String, Object> held) {
+        return (String) held.get("pending");
+    }
+
+    private static Path marker(String name) {
+        return agentsDir.resolveSibling("markers").resolve(name + ".ran");
+    }
+
+    /** Alpha's answer to list, as text: its agents, and what waits for approval. */
+    private static String agentsAndPending() throws Exception {
+        String id = "list-" + UUID.randomUUID();
+        probe.publish("nodes/alpha/list", JSON.writeValueAsString(Map.of("request_id", id, "reply_to", "test/results")));
+        return await(id).toString();
     }
 
     /** A spawn of a counter named {@code name}, its result to test/results. */

@@ -154,7 +154,14 @@ public final class MqttProbe implements AutoCloseable {
 
     /** The first JSON message on {@code topic} whose field {@code key} equals {@code value}. */
     public Map<String, Object> awaitJson(String topic, String key, Object value, Duration limit) {
-        return await(topic, s -> s.text().startsWith("{") && value.equals(s.json().get(key)), limit).json();
+        return awaitJson(topic, key, value, limit, json -> true);
+    }
+
+    /** The first JSON message on {@code topic} whose field {@code key} equals {@code value} and that {@code also} accepts. */
+    public Map<String, Object> awaitJson(String topic, String key, Object value, Duration limit,
+            Predicate<Map<String, Object>> also) {
+        return await(topic, s -> s.text().startsWith("{") && value.equals(s.json().get(key)) && also.test(s.json()), limit)
+                .json();
     }
 
     /**

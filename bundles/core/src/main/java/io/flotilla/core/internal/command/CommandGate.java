@@ -38,6 +38,7 @@ public final class CommandGate {
     private final CodeLocations locations;
     private final Json json;
     private final SignaturePolicy signatures;
+    private final ApprovalPolicy approvals;
 
     /** A gate that takes unsigned commands, as the Wactorz protocol has them, and trusts no operator's key. */
     public CommandGate(String node, SecurityPolicy policy, Json json) {
@@ -45,6 +46,11 @@ public final class CommandGate {
     }
 
     public CommandGate(String node, SecurityPolicy policy, Json json, SignaturePolicy signatures) {
+        this(node, policy, json, signatures, ApprovalPolicy.none());
+    }
+
+    public CommandGate(String node, SecurityPolicy policy, Json json, SignaturePolicy signatures, ApprovalPolicy approvals) {
+        this.approvals = approvals;
         this.node = node;
         this.policy = policy;
         this.locations = policy.locations();
@@ -63,6 +69,11 @@ public final class CommandGate {
 
     public String node() {
         return node;
+    }
+
+    /** Which admitted commands wait for an operator's approval. */
+    public ApprovalPolicy approvals() {
+        return approvals;
     }
 
     /** The largest document of {@code kind}: a spawn's own limit, a handler's, else the node's command limit. */

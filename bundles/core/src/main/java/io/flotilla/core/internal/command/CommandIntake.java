@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -15,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import io.flotilla.core.internal.declare.Declarations;
 import io.flotilla.core.internal.runtime.AgentSystem;
+import io.flotilla.runtime.CommandApprovals;
 import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
@@ -51,15 +55,19 @@ public final class CommandIntake implements Commands, AutoCloseable {
     private final RecentRequests recent = new RecentRequests(REMEMBERED_REQUESTS);
     private final Executor thread;
     private final ScheduledExecutorService ownThread;
+    private final ApprovalDesk approvals;
 
     /**
      * @param agents       the agent engine, which the node's own commands act on once admitted
      * @param declarations the node's declared agents
      * @param shutdown     stops the node, once {@code stop_all} has given its result
+     * @param installed    whether a bundle of a location is installed: a spawn that installs code may wait for approval
      */
-    public CommandIntake(CommandGate gate, AgentSystem agents, Declarations declarations, Runnable shutdown) {
+    public CommandIntake(CommandGate gate, AgentSystem agents, Declarations declarations, Runnable shutdown,
+            Predicate<String> installed) {
         this.gate = gate;
-        this.core = new CoreCommands(gate, agents, declarations, shutdown);
+        this.approvals = new ApprovalDesk(gate.approvals(), installed, Clock.systemUTC());
+        this.core = new CoreCommands(gate, agents, declarations, shutdown, this::pending);
         this.ownThread = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-commands"));
         this.thread = ownThread;
         this.handlers = new CommandHandlers(Clock.systemUTC(), HANDLER_GRACE);
@@ -72,7 +80,8 @@ public final class CommandIntake implements Commands, AutoCloseable {
     public CommandIntake(CommandGate gate, AgentSystem agents, Declarations declarations, Runnable shutdown,
             Executor thread) {
         this.gate = gate;
-        this.core = new CoreCommands(gate, agents, declarations, shutdown);
+        this.approvals = new ApprovalDesk(gate.approvals(), location -> false, Clock.systemUTC());
+        this.core = new CoreCommands(gate, agents, declarations, shutdown, this::pending);
         this.ownThread = null;
         this.thread = thread;
         this.handlers = new CommandHandlers(Clock.systemUTC(), Duration.ZERO);
@@ -177,6 +186,10 @@ public final class CommandIntake implements Commands, AutoCloseable {
                         envelope.handled(CommandEnvelope.Handling.REPEAT)));
                 return;
             }
+            if (approvals.holds(admitted)) {
+                hold(admitted, onResult);
+                return;
+            }
             dispatch(admitted, onResult);
         } catch (InvalidCommandException e) {
             LOG.warn("{} command from {} refused: {}", kind, describe(origin), e.getMessage());
@@ -186,6 +199,68 @@ public final class CommandIntake implements Commands, AutoCloseable {
             LOG.warn("{} command from {} failed", kind, describe(origin), e);
             deliver(onResult, new CommandResult(gate.node(), false, message(e), Map.of(), envelope));
         }
+    }
+
+    /** Holds a command for an operator's approval; its sender hears that it waits, and how to approve it. */
+    private void hold(Admission admitted, Consumer<CommandResult> onResult) {
+        ApprovalDesk.Held held = approvals.hold(admitted, onResult);
+        String id = held.pending().id();
+        LOG.warn("{} command from {} waits for an operator's approval until {}: agent:approve {} or agent:reject {} ({})",
+                admitted.kind(), describe(admitted.origin()), held.pending().expires(), id, id, held.pending().summary());
+        deliver(onResult, new CommandResult(gate.node(), false, "held for an operator's approval on node " + gate.node()
+                + " (agent:approve " + id + "), until " + held.pending().expires(), Map.of("pending", id),
+                admitted.envelope()));
+        if (ownThread != null) {
+            ownThread.schedule(this::dropExpiredApprovals, gate.approvals().expiry().toMillis() + 1, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void dropExpiredApprovals() {
+        for (ApprovalDesk.Held held : approvals.expired()) {
+            Admission admitted = held.admitted();
+            String why = "not approved by " + held.pending().expires() + ": dropped";
+            LOG.warn("{} command {} from {} {}", admitted.kind(), held.pending().id(), describe(admitted.origin()), why);
+            deliver(held.onResult(), new CommandResult(gate.node(), false, why, Map.of("pending", held.pending().id()),
+                    admitted.envelope()));
+        }
+    }
+
+    /** The commands held for approval. */
+    public List<CommandApprovals.PendingCommand> pending() {
+        return approvals.pending();
+    }
+
+    /** Runs a held command on the intake's thread; its result goes to its sender and completes the stage. */
+    public CompletionStage<CommandResult> approve(String id) {
+        CompletableFuture<CommandResult> outcome = new CompletableFuture<>();
+        boolean queued = execute(() -> {
+            Optional<ApprovalDesk.Held> held = approvals.take(id);
+            if (held.isEmpty()) {
+                outcome.completeExceptionally(new IllegalArgumentException("no command " + id + " waits for approval on node "
+                        + gate.node()));
+                return;
+            }
+            LOG.info("{} command {} approved", held.get().admitted().kind(), id);
+            dispatchSafely(held.get().admitted(), result -> {
+                held.get().onResult().accept(result);
+                outcome.complete(result);
+            });
+        });
+        if (!queued) {
+            outcome.completeExceptionally(new IllegalStateException("node " + gate.node() + " is stopping"));
+        }
+        return outcome;
+    }
+
+    /** Refuses a held command, telling its sender; false when none of that id waits. */
+    public boolean reject(String id) {
+        Optional<ApprovalDesk.Held> held = approvals.take(id);
+        held.ifPresent(rejected -> {
+            LOG.info("{} command {} rejected by an operator", rejected.admitted().kind(), id);
+            deliver(rejected.onResult(), new CommandResult(gate.node(), false, "rejected by an operator of node "
+                    + gate.node(), Map.of("pending", id), rejected.admitted().envelope()));
+        });
+        return held.isPresent();
     }
 
     /** {@link #dispatch} of a command that waited for its handler: its failures reported as at admission. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ import io.flotilla.core.internal.declare.DeclarationSource;
 import io.flotilla.core.internal.declare.Declarations;
 import io.flotilla.core.internal.runtime.AgentSystem;
 import io.flotilla.runtime.AgentDetails;
+import io.flotilla.runtime.CommandApprovals;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.InvalidCommandException;
@@ -48,14 +50,17 @@ final class CoreCommands {
     private final AgentSystem agents;
     private final Declarations declarations;
     private final Runnable shutdown;
+    private final Supplier<List<CommandApprovals.PendingCommand>> pending;
 
     /**
      * @param agents       the agent engine, past the gate
      * @param declarations the node's declared agents
      * @param shutdown     stops the node, after {@code stop_all}
      */
-    CoreCommands(CommandGate gate, AgentSystem agents, Declarations declarations, Runnable shutdown) {
+    CoreCommands(CommandGate gate, AgentSystem agents, Declarations declarations, Runnable shutdown,
+            Supplier<List<CommandApprovals.PendingCommand>> pending) {
         this.gate = gate;
+        this.pending = pending;
         this.agents = agents;
         this.declarations = declarations;
         this.shutdown = shutdown;
@@ -151,6 +156,17 @@ final class CoreCommands {
         return new Handled(agents.eventsDelivered().thenApply(delivered -> result(true, fields, null)), shutdown);
     }
 
+    private static Map<String, Object> pendingFields(CommandApprovals.PendingCommand held) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("id", held.id());
+        fields.put("kind", held.kind());
+        fields.put("summary", held.summary());
+        fields.put("origin", held.origin());
+        fields.put("received", held.received().toEpochMilli() / 1000.0);
+        fields.put("expires", held.expires().toEpochMilli() / 1000.0);
+        return fields;
+    }
+
     private Map<String, Object> list() {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("node", gate.node());
@@ -160,6 +176,10 @@ final class CoreCommands {
         }
         fields.put("agents", entries);
         fields.put("agent_count", entries.size());
+        List<Map<String, Object>> held = pending.get().stream().map(CoreCommands::pendingFields).toList();
+        if (!held.isEmpty()) {
+            fields.put("pending", held); // commands waiting for an operator's approval (agent:approve ID)
+        }
         return fields;
     }
 

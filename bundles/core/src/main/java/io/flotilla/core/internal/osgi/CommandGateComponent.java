@@ -3,7 +3,9 @@ package io.flotilla.core.internal.osgi;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -25,6 +27,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 
+import io.flotilla.core.internal.command.ApprovalPolicy;
 import io.flotilla.core.internal.command.CommandGate;
 import io.flotilla.core.internal.command.JsonSpawnConfigReader;
 import io.flotilla.core.internal.command.SecurityPolicy;
@@ -57,7 +60,8 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
         Json json = new Json();
         this.gate = new CommandGate(node.name(), new SecurityPolicy(config.spawn_max_bytes(), config.command_max_bytes(),
                 Settings.list(config.bundle_locations()), Settings.list(config.features()), config.bundle_max_bytes()), json,
-                signatures(context, config, mode(config, configurations), node, new CurrentFleetIdentity()));
+                signatures(context, config, mode(config, configurations), node, new CurrentFleetIdentity()),
+                approvals(config));
         this.reader = new JsonSpawnConfigReader(gate, json);
     }
 
@@ -75,6 +79,19 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
             FleetIdentity current = fleet;
             return current == null ? Optional.empty() : current.signer(certificate, data, signature);
         }
+    }
+
+    private static ApprovalPolicy approvals(SecurityConfig config) {
+        if (config.approval_expiry() < 1) {
+            throw new IllegalArgumentException("approval.expiry must be at least 1 second, not " + config.approval_expiry());
+        }
+        ApprovalPolicy approvals = new ApprovalPolicy(Set.copyOf(Settings.list(config.approval_kinds())),
+                Duration.ofSeconds(config.approval_expiry()));
+        if (!approvals.kinds().isEmpty()) {
+            LOG.info("Commands from the broker of kinds {} wait up to {} s for an operator's approval (agent:pending)",
+                    String.join(", ", new java.util.TreeSet<>(approvals.kinds())), config.approval_expiry());
+        }
+        return approvals;
     }
 
     /**

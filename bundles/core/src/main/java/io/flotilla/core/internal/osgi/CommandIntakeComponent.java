@@ -2,6 +2,7 @@ package io.flotilla.core.internal.osgi;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.flotilla.core.internal.command.CommandIntake;
+import io.flotilla.runtime.CommandApprovals;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.Commands;
@@ -23,10 +25,11 @@ import io.flotilla.spi.command.CommandHandler;
 
 /**
  * The node's one command intake ({@link Commands}), with the node's own commands and those that
- * other bundles add as {@link CommandHandler} services (whiteboard).
+ * other bundles add as {@link CommandHandler} services (whiteboard), and the commands it holds for
+ * an operator's approval ({@link CommandApprovals}).
  */
-@Component(service = Commands.class)
-public final class CommandIntakeComponent implements Commands {
+@Component(service = {Commands.class, CommandApprovals.class})
+public final class CommandIntakeComponent implements Commands, CommandApprovals {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandIntakeComponent.class);
 
@@ -34,7 +37,8 @@ public final class CommandIntakeComponent implements Commands {
 
     @Activate
     public CommandIntakeComponent(BundleContext context, @Reference NodeGate gate, @Reference AgentRuntime runtime) {
-        this.intake = new CommandIntake(gate.gate(), runtime.system(), runtime.declarations(), () -> stopFramework(context));
+        this.intake = new CommandIntake(gate.gate(), runtime.system(), runtime.declarations(), () -> stopFramework(context),
+                location -> context.getBundle(location) != null);
     }
 
     @Deactivate
@@ -59,6 +63,21 @@ public final class CommandIntakeComponent implements Commands {
     @Override
     public void submit(String kind, Map<String, Object> document, CommandOrigin origin, Consumer<CommandResult> onResult) {
         intake.submit(kind, document, origin, onResult);
+    }
+
+    @Override
+    public List<PendingCommand> pending() {
+        return intake.pending();
+    }
+
+    @Override
+    public CompletionStage<CommandResult> approve(String id) {
+        return intake.approve(id);
+    }
+
+    @Override
+    public boolean reject(String id) {
+        return intake.reject(id);
     }
 
     private static List<String> kinds(Object property) {

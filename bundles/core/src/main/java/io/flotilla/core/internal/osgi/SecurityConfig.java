@@ -39,4 +39,12 @@ public @interface SecurityConfig {
     @AttributeDefinition(description = "The operator key (NAME.key of bin/flotilla key generate) this node signs with what its "
             + "shell and Java callers send to other nodes; empty: they go unsigned")
     String operator_key() default "";
+
+    @AttributeDefinition(description = "Commands from the broker held until an operator approves them (agent:approve ID), "
+            + "comma-separated kinds, e.g. spawn, stop, migrate; install: the spawns that name code not on the node yet. "
+            + "Empty: none")
+    String[] approval_kinds() default {};
+
+    @AttributeDefinition(description = "Seconds a held command waits for its approval before it is dropped")
+    int approval_expiry() default 600;
 }
