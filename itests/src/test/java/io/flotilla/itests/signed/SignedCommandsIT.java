@@ -50,6 +50,7 @@ public class SignedCommandsIT {
     private static OperatorShell betaShell;
     private static OperatorShell alphaShell;
     private static Path agentsDir;
+    private static int alphaSsh;
 
     @BeforeClass
     public static void startAlpha() throws Exception {
@@ -71,7 +72,7 @@ public class SignedCommandsIT {
         fleet.configure("alpha", "io.flotilla.security.cfg", "approval.kinds", "install");
         fleet.configure("alpha", "io.flotilla.security.cfg", "approval.expiry", String.valueOf(APPROVAL_EXPIRY.toSeconds()));
         fleet.configure("beta", "io.flotilla.security.cfg", "operator.key", keys.resolve("alice.key").toString());
-        int alphaSsh = MosquittoBroker.freePort();
+        alphaSsh = MosquittoBroker.freePort();
         int betaSsh = MosquittoBroker.freePort();
         alphaShell = OperatorShell.allow(fleet.home("alpha"), alphaSsh);
         betaShell = OperatorShell.allow(fleet.home("beta"), betaSsh);
@@ -232,6 +233,37 @@ public class SignedCommandsIT {
         assertFalse(Files.exists(marker("forgotten")));
         String approving = alphaShell.run("agent:approve " + pendingId(forgotten));
         assertTrue(approving, approving.contains("no command " + pendingId(forgotten) + " waits for approval"));
+    }
+
+    @Test
+    public void whatTheNodeTookBeforeARestartItKnowsAfterIt() throws Exception {
+        Map<String, Object> once = sign("alice", "alpha", "spawn", Instant.now(), spawn("before-restart"));
+        assertEquals(true, await(send(once)).get("success"));
+        Map<String, Object> standing = sign("alice", "alpha", "desired_state", Instant.now(),
+                new LinkedHashMap<>(Map.of("agents", List.of(spawn("standing")))));
+        String standingId = requestId(standing);
+        probe.publish("nodes/alpha/desired_state", JSON.writeValueAsString(standing), true);
+        assertEquals(true, await(standingId).get("success"));
+
+        fleet.node("alpha").stop();
+        fleet.startNode("alpha", "--ssh-port", String.valueOf(alphaSsh));
+        fleet.node("alpha").awaitConsole("Commands that change this node must be signed by alice, viewer", NodeProcess.BOOT_LIMIT);
+
+        // The broker hands the retained desired state over again: the node's standing order, taken again
+        List<MqttProbe.Seen> results = probe.awaitOn("test/results", seen -> seen.stream()
+                .filter(message -> standingId.equals(message.json().get("request_id"))).count() >= 2, NodeProcess.BOOT_LIMIT);
+        assertTrue(results.toString(), results.stream().filter(message -> standingId.equals(message.json().get("request_id")))
+                .allMatch(message -> Boolean.TRUE.equals(message.json().get("success"))));
+        refused(once, "replayed: nonce " + ((Map<?, ?>) once.get("signed")).get("nonce"));
+        assertEquals("running", agents().get("standing"));
+        assertEquals("running", agents().get("before-restart"));
+        probe.publish("nodes/alpha/desired_state", "", true); // nothing retained for the other tests' restarts
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String requestId(Map<String, Object> signed) throws Exception {
+        return (String) JSON.readValue((String) ((Map<String, Object>) signed.get("signed")).get("command"), Map.class)
+                .get("request_id");
     }
 
     /** Sends alice's signed spawn of agent {@code name} from a bundle alpha does not have; returns its "held" result. */

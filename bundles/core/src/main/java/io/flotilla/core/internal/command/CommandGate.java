@@ -96,7 +96,7 @@ public final class CommandGate {
     Admission admit(String kind, Map<String, Object> document, CommandOrigin origin) {
         if (origin.channel() == CommandOrigin.Channel.MQTT) {
             // Before anything else: a signed command is checked, and its own text is the command
-            Optional<SignatureCheck.Verified> signed = signatures.unwrap(kind, document);
+            Optional<SignatureCheck.Verified> signed = signatures.unwrap(kind, document, origin.retained());
             if (signed.isPresent()) {
                 Map<String, Object> command = parse(kind, signed.get().command().getBytes(StandardCharsets.UTF_8),
                         Integer.MAX_VALUE);

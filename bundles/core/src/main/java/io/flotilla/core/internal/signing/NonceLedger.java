@@ -64,6 +64,11 @@ public final class NonceLedger {
         }
     }
 
+    /** Where the ledger is kept. */
+    public Path file() {
+        return file;
+    }
+
     /**
      * Takes {@code nonce} of a command issued at {@code issued}, to be remembered until {@code keep}
      * (its command's end, and the skew); false when it was taken already, or may have been and is

@@ -32,18 +32,34 @@ public final class SignatureCheck {
     private final OperatorKeys operators;
     private final FleetIdentity fleet;
     private final NonceLedger nonces;
+    private final RetainedCommands retained;
     private final Clock clock;
 
-    public SignatureCheck(String node, OperatorKeys operators, FleetIdentity fleet, NonceLedger nonces, Clock clock) {
+    /**
+     * @param nonces the node's record of used nonces; the signed retained commands it took are kept
+     *               beside it
+     */
+    public SignatureCheck(String node, OperatorKeys operators, FleetIdentity fleet, NonceLedger nonces, Clock clock)
+            throws IOException {
         this.node = node;
         this.operators = operators;
         this.fleet = fleet;
         this.nonces = nonces;
+        this.retained = new RetainedCommands(nonces.file().resolveSibling(nonces.file().getFileName() + ".retained"));
         this.clock = clock;
     }
 
     /** {@code signed}, which arrived as a command of {@code kind}, once every check passed. */
     public Verified verify(SignedCommand signed, String kind) {
+        return verify(signed, kind, false);
+    }
+
+    /**
+     * {@code signed}, which arrived as a command of {@code kind} ({@code asRetained}: as a retained
+     * message), once every check passed. The retained command of its kind that the node took last is
+     * taken again, whatever its time and nonce: the broker hands it over at every subscription.
+     */
+    public Verified verify(SignedCommand signed, String kind, boolean asRetained) {
         SignedEnvelope header = signed.header();
         Optional<String> signingNode = signed.signingNode();
         if (signingNode.isPresent()) {
@@ -56,6 +72,10 @@ public final class SignatureCheck {
         }
         if (!header.kind().equals(kind)) {
             throw SignedCommand.refused("wrong kind: signed as " + header.kind() + ", sent as " + kind);
+        }
+        String signature = header.key() + ":" + header.nonce();
+        if (asRetained && retained.isLast(kind, signature)) {
+            return new Verified(signed.command(), signingNode);
         }
         Instant now = clock.instant();
         if (header.issuedAt().isAfter(now.plus(SKEW))) {
@@ -70,10 +90,12 @@ public final class SignatureCheck {
                     + " minutes, from issued_at to expires_at");
         }
         try {
-            if (!nonces.take(header.key() + ":" + header.nonce(), header.issuedAt(), header.expiresAt().plus(SKEW), now)) {
+            if (!nonces.take(signature, header.issuedAt(), header.expiresAt().plus(SKEW), now)) {
                 throw SignedCommand.refused("replayed: nonce " + header.nonce() + " of " + header.key()
                         + " was used already (or is older than the node's record of used nonces)");
             }
+            // Whether it came retained or live: a subscriber gets a retained message live, as it is published
+            retained.taken(kind, signature);
         } catch (IOException e) {
             throw new UncheckedIOException("the node's record of used nonces cannot be written", e);
         }

@@ -206,4 +206,19 @@ class SignatureCheckTest {
 
         assertTrue(refusal(document, "migrate_in").startsWith("bad signature: not signed with node beta's certificate"));
     }
+
+    @Test
+    void theRetainedCommandTakenLastIsTakenAgainAfterItsTimeAndARestart() throws Exception {
+        Map<String, Object> standing = signed("test-operator", "alpha", "desired_state", "2026-12-03T17:00:00Z",
+                "2026-12-03T17:05:00Z", "n-standing", "{\"agents\": []}", testKey);
+        check.verify(SignedCommand.of(standing).orElseThrow(), "desired_state", false); // live, to a node subscribed then
+        Clock nextDay = Clock.fixed(now.plus(java.time.Duration.ofDays(1)), ZoneOffset.UTC);
+        SignatureCheck restarted = new SignatureCheck("alpha", OperatorKeys.load(root.resolve("etc/operators")), NO_FLEET_CA,
+                new NonceLedger(root.resolve("data/nonces"), nextDay), nextDay);
+
+        assertEquals("{\"agents\": []}", restarted.verify(SignedCommand.of(standing).orElseThrow(), "desired_state", true)
+                .command());
+        assertTrue(assertThrows(InvalidCommandException.class, () -> restarted.verify(SignedCommand.of(standing)
+                .orElseThrow(), "desired_state", false)).reason().startsWith("expired"), "only as the retained message");
+    }
 }
