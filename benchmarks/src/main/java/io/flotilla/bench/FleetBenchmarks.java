@@ -29,10 +29,11 @@ final class FleetBenchmarks {
         String restart = "restart latency";
         String askMosquitto = "remote ask (Mosquitto)";
         String tlsCost = "TLS cost (Mosquitto)";
+        String signatureCost = "signature cost (Mosquitto)";
         String migration = "migration";
         String density = "agents per node";
         String failures = "failure detection";
-        if (sections.anySelected(spawn, restart, askMosquitto, tlsCost, migration, density, failures)) {
+        if (sections.anySelected(spawn, restart, askMosquitto, tlsCost, signatureCost, migration, density, failures)) {
             try (Fleet fleet = Fleet.prepare(Fleet.BrokerKind.MOSQUITTO, installation)) {
                 allowFixtures(fleet);
                 fleet.startNodes("a", "b");
@@ -46,6 +47,7 @@ final class FleetBenchmarks {
                     sections.run(restart, spawning::restartLatency);
                     sections.run(askMosquitto, asks::remoteAsk);
                     sections.run(tlsCost, new TlsCostBenchmarks(mode, report, installation, client)::tlsCost);
+                    sections.run(signatureCost, new SignatureCostBenchmarks(mode, report, installation, fleet, client)::signatureCost);
                     sections.run(migration, moves::migration);
                     sections.run(density, heap::agentsPerNode);
                     sections.run(failures, moves::failureDetection);

@@ -1,14 +1,19 @@
 package io.flotilla.core.internal.signing;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +22,18 @@ import io.flotilla.util.AtomicFiles;
 
 /**
  * The nonces of the signed commands a node took, each until its command expires (and the clock
- * skew after): a command carries its nonce once. Kept on disk and flushed, so that neither a
- * restart nor a crash forgets one, and bounded by the commands' lifetime: an expired command is
- * refused anyway.
+ * skew after): a command carries its nonce once. Kept on disk, a line appended and forced for each
+ * command before it runs, so that neither a restart nor a crash forgets one, and bounded by the
+ * commands' lifetime: an expired command is refused anyway, and the file is rewritten without the
+ * expired ones once they are most of it.
  * <p>
  * What the ledger no longer knows is refused rather than trusted: it records up to when it pruned
  * (a clock stepped back must not bring pruned nonces back to life), and a ledger that cannot be
- * read is moved aside, after which commands issued before that moment are refused.
+ * read is moved aside, after which commands issued before that moment are refused. A last line cut
+ * short by a crash is a command that never ran: it is left out.
+ * <p>
+ * It also keeps the signature of the command of each kind taken last ({@link #isLast}): a retained
+ * command (a desired state) comes again at every subscription, and is then no replay.
  */
 public final class NonceLedger {
 
@@ -31,50 +41,69 @@ public final class NonceLedger {
     private static final Logger LOG = LoggerFactory.getLogger(NonceLedger.class);
     private static final String PRUNED = "pruned-before ";
     private static final String UNREADABLE = "unreadable-at ";
+    private static final String LAST = "last ";
+    /** Lines the file may hold beyond the live nonces before it is rewritten. */
+    private static final int SLACK = 1000;
 
     private final Path file;
     private final Map<String, Instant> until = new HashMap<>();
+    private final Map<String, String> lastByKind = new TreeMap<>();
     /** Nonces of commands that ended before this were pruned. */
     private Instant prunedBefore = Instant.EPOCH;
     /** The ledger was lost at this moment: a command issued before may have been taken. */
     private Instant unreadableAt = Instant.EPOCH;
+    private int lines;
 
     public NonceLedger(Path file, Clock clock) throws IOException {
         this.file = file;
         if (!Files.isRegularFile(file)) {
             return;
         }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        List<String> complete = text.lines().toList();
+        boolean torn = !text.isEmpty() && !text.endsWith("\n");
+        if (torn) {
+            complete = complete.subList(0, complete.size() - 1); // cut short by a crash: that command never ran
+        }
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.startsWith(PRUNED)) {
-                    prunedBefore = Instant.parse(line.substring(PRUNED.length()));
-                } else if (line.startsWith(UNREADABLE)) {
-                    unreadableAt = Instant.parse(line.substring(UNREADABLE.length()));
-                } else if (!line.isBlank()) {
-                    int space = line.indexOf(' ');
-                    until.put(line.substring(space + 1), Instant.parse(line.substring(0, space)));
-                }
+            for (String line : complete) {
+                read(line);
+            }
+            lines = complete.size();
+            if (torn) {
+                rewrite(); // without the torn line, which the next one appended would otherwise run on from
             }
         } catch (DateTimeParseException | IndexOutOfBoundsException e) {
             Path aside = AtomicFiles.moveAside(file, clock, "unreadable");
             until.clear();
+            lastByKind.clear();
             unreadableAt = clock.instant();
             LOG.error("The record of used nonces {} cannot be read (moved to {}): signed commands issued before {} are"
                     + " refused, since they might be replays", file, aside, unreadableAt);
+            rewrite();
         }
     }
 
-    /** Where the ledger is kept. */
-    public Path file() {
-        return file;
+    private void read(String line) {
+        if (line.startsWith(PRUNED)) {
+            prunedBefore = Instant.parse(line.substring(PRUNED.length()));
+        } else if (line.startsWith(UNREADABLE)) {
+            unreadableAt = Instant.parse(line.substring(UNREADABLE.length()));
+        } else if (line.startsWith(LAST)) {
+            String[] fields = line.substring(LAST.length()).split(" ", 2);
+            lastByKind.put(fields[0], fields[1]);
+        } else if (!line.isBlank()) {
+            int space = line.indexOf(' ');
+            until.put(line.substring(space + 1), Instant.parse(line.substring(0, space)));
+        }
     }
 
     /**
-     * Takes {@code nonce} of a command issued at {@code issued}, to be remembered until {@code keep}
-     * (its command's end, and the skew); false when it was taken already, or may have been and is
-     * forgotten. Forgets the nonces whose time ended before {@code now}.
+     * Takes {@code nonce} of a {@code kind} command issued at {@code issued}, to be remembered until
+     * {@code keep} (its command's end, and the skew); false when it was taken already, or may have
+     * been and is forgotten. Forgets the nonces whose time ended before {@code now}.
      */
-    public synchronized boolean take(String nonce, Instant issued, Instant keep, Instant now) throws IOException {
+    public synchronized boolean take(String kind, String nonce, Instant issued, Instant keep, Instant now) throws IOException {
         if (until.containsKey(nonce) || keep.isBefore(prunedBefore) || issued.isBefore(unreadableAt)) {
             return false;
         }
@@ -87,11 +116,41 @@ public final class NonceLedger {
             throw new IOException("more than " + MAX_NONCES + " signed commands within their lifetime: refused until some expire");
         }
         until.put(nonce, keep);
-        StringBuilder lines = new StringBuilder(PRUNED).append(prunedBefore).append('\n').append(UNREADABLE)
-                .append(unreadableAt).append('\n');
-        until.forEach((n, end) -> lines.append(end).append(' ').append(n).append('\n'));
-        Files.createDirectories(file.getParent());
-        AtomicFiles.write(file, lines.toString().getBytes(StandardCharsets.UTF_8));
+        lastByKind.put(kind, nonce);
+        if (lines > 2 * until.size() + SLACK) {
+            rewrite();
+        } else {
+            append(keep + " " + nonce + "\n" + LAST + kind + " " + nonce + "\n" + PRUNED + prunedBefore + "\n", 3);
+        }
         return true;
+    }
+
+    /** Whether {@code nonce} is that of the {@code kind} command taken last. */
+    public synchronized boolean isLast(String kind, String nonce) {
+        return nonce.equals(lastByKind.get(kind));
+    }
+
+    private void append(String text, int count) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(false);
+        }
+        lines += count;
+    }
+
+    /** The whole ledger anew, without what was pruned. */
+    private void rewrite() throws IOException {
+        StringBuilder text = new StringBuilder(PRUNED).append(prunedBefore).append('\n').append(UNREADABLE)
+                .append(unreadableAt).append('\n');
+        until.forEach((n, end) -> text.append(end).append(' ').append(n).append('\n'));
+        lastByKind.forEach((kind, nonce) -> text.append(LAST).append(kind).append(' ').append(nonce).append('\n'));
+        Files.createDirectories(file.getParent());
+        AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+        lines = 2 + until.size() + lastByKind.size();
     }
 }

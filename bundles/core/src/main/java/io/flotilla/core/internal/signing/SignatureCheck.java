@@ -32,20 +32,13 @@ public final class SignatureCheck {
     private final OperatorKeys operators;
     private final FleetIdentity fleet;
     private final NonceLedger nonces;
-    private final RetainedCommands retained;
     private final Clock clock;
 
-    /**
-     * @param nonces the node's record of used nonces; the signed retained commands it took are kept
-     *               beside it
-     */
-    public SignatureCheck(String node, OperatorKeys operators, FleetIdentity fleet, NonceLedger nonces, Clock clock)
-            throws IOException {
+    public SignatureCheck(String node, OperatorKeys operators, FleetIdentity fleet, NonceLedger nonces, Clock clock) {
         this.node = node;
         this.operators = operators;
         this.fleet = fleet;
         this.nonces = nonces;
-        this.retained = new RetainedCommands(nonces.file().resolveSibling(nonces.file().getFileName() + ".retained"));
         this.clock = clock;
     }
 
@@ -74,7 +67,7 @@ public final class SignatureCheck {
             throw SignedCommand.refused("wrong kind: signed as " + header.kind() + ", sent as " + kind);
         }
         String signature = header.key() + ":" + header.nonce();
-        if (asRetained && retained.isLast(kind, signature)) {
+        if (asRetained && nonces.isLast(kind, signature)) {
             return new Verified(signed.command(), signingNode);
         }
         Instant now = clock.instant();
@@ -90,12 +83,10 @@ public final class SignatureCheck {
                     + " minutes, from issued_at to expires_at");
         }
         try {
-            if (!nonces.take(signature, header.issuedAt(), header.expiresAt().plus(SKEW), now)) {
+            if (!nonces.take(kind, signature, header.issuedAt(), header.expiresAt().plus(SKEW), now)) {
                 throw SignedCommand.refused("replayed: nonce " + header.nonce() + " of " + header.key()
                         + " was used already (or is older than the node's record of used nonces)");
             }
-            // Whether it came retained or live: a subscriber gets a retained message live, as it is published
-            retained.taken(kind, signature);
         } catch (IOException e) {
             throw new UncheckedIOException("the node's record of used nonces cannot be written", e);
         }

@@ -221,4 +221,18 @@ class SignatureCheckTest {
         assertTrue(assertThrows(InvalidCommandException.class, () -> restarted.verify(SignedCommand.of(standing)
                 .orElseThrow(), "desired_state", false)).reason().startsWith("expired"), "only as the retained message");
     }
+
+    @Test
+    void aLedgerLineCutShortByACrashIsACommandThatNeverRan() throws Exception {
+        check.verify(SignedCommand.of(example()).orElseThrow(), "spawn");
+        Files.writeString(root.resolve("data/nonces"), "2026-12-03T17:06:00Z n-cut", java.nio.file.StandardOpenOption.APPEND);
+
+        check = newCheck();
+
+        assertTrue(refusal(example(), "spawn").startsWith("replayed"), "what was written whole is remembered");
+        check.verify(SignedCommand.of(signed("test-operator", "alpha", "spawn", "2026-12-03T17:00:00Z",
+                "2026-12-03T17:05:00Z", "n-cut", EXAMPLE_COMMAND, testKey)).orElseThrow(), "spawn");
+        check = newCheck();
+        assertTrue(refusal(example(), "spawn").startsWith("replayed"), "and the ledger reads whole after the next line");
+    }
 }
