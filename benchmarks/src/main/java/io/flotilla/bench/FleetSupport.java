@@ -18,6 +18,25 @@ final class FleetSupport {
     private FleetSupport() {
     }
 
+    /**
+     * Has agent {@code pinger} (type pinger) ask {@code target} {@code count} times, {@code concurrency}
+     * at a time, its result coming to {@code replyTopic}; returns the pinger's figures, failing on any error.
+     */
+    static Map<String, Object> pingerRun(BenchClient client, String pinger, String target, int count, int concurrency,
+            String replyTopic) throws Exception {
+        String id = pinger + "-" + System.nanoTime();
+        CompletableFuture<BenchClient.Arrival> reply = client.expectJson(replyTopic, "request_id", id);
+        client.publish("agents/by-name/" + pinger + "/task", Map.of("payload", Map.of("target", target, "count", count,
+                "concurrency", concurrency), "_reply_topic", replyTopic, "request_id", id, "_timeout", 600));
+        Map<String, Object> answer = BenchClient.await(reply, Duration.ofMinutes(10), "pinger result").json();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) answer.get("result");
+        if (result == null || number(result, "errors") > 0) {
+            throw new IllegalStateException(pinger + ": " + answer);
+        }
+        return result;
+    }
+
     /** Publishes a spawn and waits for the agent's running heartbeat; returns the nanoseconds between. */
     static long spawnAndWait(BenchClient client, String node, Map<String, Object> spawn) throws Exception {
         String name = (String) spawn.get("name");

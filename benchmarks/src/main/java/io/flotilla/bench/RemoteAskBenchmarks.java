@@ -88,17 +88,7 @@ final class RemoteAskBenchmarks {
     }
 
     private static Map<String, Object> ping(BenchClient client, int count, int concurrency) throws Exception {
-        String id = "ping-" + System.nanoTime();
-        CompletableFuture<BenchClient.Arrival> reply = client.expectJson("bench/pinged", "request_id", id);
-        client.publish("agents/by-name/ping/task", Map.of("payload", Map.of("target", "pong", "count", count,
-                "concurrency", concurrency), "_reply_topic", "bench/pinged", "request_id", id, "_timeout", 600));
-        Map<String, Object> answer = BenchClient.await(reply, Duration.ofMinutes(10), "pinger result").json();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> result = (Map<String, Object>) answer.get("result");
-        if (result == null || number(result, "errors") > 0) {
-            throw new IllegalStateException("pinger: " + answer);
-        }
-        return result;
+        return FleetSupport.pingerRun(client, "ping", "pong", count, concurrency, "bench/pinged");
     }
 
     /**

@@ -132,17 +132,7 @@ final class SignatureCostBenchmarks {
 
     /** The pinger's one-at-a-time asks of sig-pong on node b. */
     private Map<String, Object> ping(String pinger, int count) throws Exception {
-        String id = "sig-" + System.nanoTime();
-        var reply = client.expectJson("bench/pinged", "request_id", id);
-        client.publish("agents/by-name/" + pinger + "/task", Map.of("payload", Map.of("target", "sig-pong", "count", count,
-                "concurrency", 1), "_reply_topic", "bench/pinged", "request_id", id, "_timeout", 600));
-        Map<String, Object> answer = BenchClient.await(reply, Duration.ofMinutes(10), "pinger result").json();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> result = (Map<String, Object>) answer.get("result");
-        if (result == null || number(result, "errors") > 0) {
-            throw new IllegalStateException(pinger + ": " + answer);
-        }
-        return result;
+        return FleetSupport.pingerRun(client, pinger, "sig-pong", count, 1, "bench/pinged");
     }
 
     private static Map<String, Object> echo(String name) {

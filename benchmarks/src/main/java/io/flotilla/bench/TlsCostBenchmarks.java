@@ -123,18 +123,7 @@ final class TlsCostBenchmarks {
 
     /** The pinger's one-at-a-time asks of {@code target}; its result comes where the ACL lets a node reply. */
     private static Map<String, Object> ping(BenchClient client, String pinger, String target, int count) throws Exception {
-        String id = "tls-" + System.nanoTime();
-        String replyTopic = pinger.startsWith("tls") ? PINGED : "bench/pinged";
-        var reply = client.expectJson(replyTopic, "request_id", id);
-        client.publish("agents/by-name/" + pinger + "/task", Map.of("payload", Map.of("target", target, "count", count,
-                "concurrency", 1), "_reply_topic", replyTopic, "request_id", id, "_timeout", 600));
-        Map<String, Object> answer = BenchClient.await(reply, Duration.ofMinutes(10), "pinger result").json();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> result = (Map<String, Object>) answer.get("result");
-        if (result == null || number(result, "errors") > 0) {
-            throw new IllegalStateException(pinger + ": " + answer);
-        }
-        return result;
+        return FleetSupport.pingerRun(client, pinger, target, count, 1, pinger.startsWith("tls") ? PINGED : "bench/pinged");
     }
 
     private static Map<String, Object> echo(String name) {
