@@ -34,7 +34,7 @@ public interface CommandApprovals {
      * @param id       what {@link #approve} and {@link #reject} take
      * @param kind     its kind ({@code spawn}, {@code stop}...)
      * @param summary  what it would do, in a line: the agent it names, the code it installs
-     * @param origin   where it came from: the topic, and who signed it
+     * @param origin   where it came from: the topic, and who signed it (or that nobody did)
      * @param received when the node got it
      * @param expires  when it is dropped unless approved
      */

@@ -11,7 +11,9 @@ import io.flotilla.api.AgentInfo;
 /**
  * Agents on any node of the fleet: spawn (placed by {@code node}, or by {@code requires} on the
  * least-loaded node that has them), list, stop, and ping nodes. This node is served directly; other
- * nodes over their command topics. Every stage completes, at the latest when the timeout passes.
+ * nodes over their command topics, as the node's own operator: signed with its {@code operator.key}
+ * (the shell's user, whom Karaf authenticated). Every stage completes, at the latest when the timeout
+ * passes.
  */
 @ProviderType
 public interface FleetControl {

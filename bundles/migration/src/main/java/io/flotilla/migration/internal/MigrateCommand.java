@@ -12,7 +12,6 @@ import org.osgi.service.component.annotations.Reference;
 import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
-import io.flotilla.runtime.Migrations;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.spi.command.CommandHandler;
 
@@ -26,11 +25,11 @@ public final class MigrateCommand implements CommandHandler {
 
     private static final Duration MIGRATE_TIMEOUT = Duration.ofSeconds(120);
 
-    private final Migrations migrations;
+    private final MigrationOrders migrations;
     private final String self;
 
     @Activate
-    public MigrateCommand(@Reference Migrations migrations, @Reference NodeIdentity node) {
+    public MigrateCommand(@Reference MigrationOrders migrations, @Reference NodeIdentity node) {
         this.migrations = migrations;
         this.self = node.name();
     }
@@ -40,7 +39,7 @@ public final class MigrateCommand implements CommandHandler {
             CommandOrigin origin) {
         String name = (String) body.get("name");
         String target = (String) body.get("target_node");
-        return migrations.migrate(name, target, MIGRATE_TIMEOUT).handle((moved, failure) -> {
+        return migrations.migrateFromBroker(name, target, MIGRATE_TIMEOUT).handle((moved, failure) -> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("agent", name);
             fields.put("from_node", failure == null ? moved.fromNode() : self);

@@ -43,8 +43,8 @@ import io.flotilla.spi.handoff.TaskHandoff;
  * unknown, offline, refusing, dying, or silent past {@code confirm.timeout} — the target is told to
  * drop its copy and the agent runs on here, at an epoch above the one the target was offered.
  */
-@Component(service = {Migrations.class, OutgoingMoves.class})
-public final class Migrator implements Migrations, OutgoingMoves {
+@Component(service = {Migrations.class, MigrationOrders.class, OutgoingMoves.class})
+public final class Migrator implements Migrations, MigrationOrders, OutgoingMoves {
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
 
@@ -76,11 +76,21 @@ public final class Migrator implements Migrations, OutgoingMoves {
         this.self = node.name();
     }
 
+    /** A move the node's own operator asked for (the shell, the Java API): one passed on is signed as theirs. */
     @Override
     public CompletionStage<MigrationResult> migrate(String agent, String targetNode, Duration timeout) {
+        return migrate(agent, targetNode, timeout, true);
+    }
+
+    @Override
+    public CompletionStage<MigrationResult> migrateFromBroker(String agent, String targetNode, Duration timeout) {
+        return migrate(agent, targetNode, timeout, false);
+    }
+
+    private CompletionStage<MigrationResult> migrate(String agent, String targetNode, Duration timeout, boolean asOperator) {
         long started = System.nanoTime();
         if (agents.find(agent).isEmpty()) {
-            return migrateElsewhere(agent, targetNode, timeout, started);
+            return migrateElsewhere(agent, targetNode, timeout, started, asOperator);
         }
         Optional<String> refusal = refusal(agent, targetNode);
         if (refusal.isPresent()) {
@@ -114,7 +124,8 @@ public final class Migrator implements Migrations, OutgoingMoves {
     }
 
     /** An agent this node does not hold: its node (as the registry knows it) is asked to move it. */
-    private CompletionStage<MigrationResult> migrateElsewhere(String agent, String target, Duration timeout, long started) {
+    private CompletionStage<MigrationResult> migrateElsewhere(String agent, String target, Duration timeout, long started,
+            boolean asOperator) {
         Optional<String> holder = registry.nodeOf(agent).filter(node -> !node.equals(self));
         if (holder.isEmpty()) {
             return CompletableFuture.completedFuture(failed(agent, target, "no agent named " + agent
@@ -123,7 +134,8 @@ public final class Migrator implements Migrations, OutgoingMoves {
         Map<String, Object> command = new LinkedHashMap<>();
         command.put("name", agent);
         command.put("target_node", target);
-        return commands.request(holder.get(), "migrate", command, timeout)
+        return (asOperator ? commands.requestAsOperator(holder.get(), "migrate", command, timeout)
+                : commands.request(holder.get(), "migrate", command, timeout))
                 .handle((reply, failure) -> {
                     if (failure != null) {
                         return failed(agent, target, "node " + holder.get() + " did not answer the migrate command within "

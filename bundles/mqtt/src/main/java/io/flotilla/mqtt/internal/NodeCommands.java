@@ -25,9 +25,9 @@ import io.flotilla.util.SignedEnvelope;
 
 /**
  * Signs what this node sends to other nodes' command topics: a migration's messages with the node's
- * fleet certificate, anything else with the operator key of {@code operator.key} in
- * {@code io.flotilla.security.cfg} (the local operator's, who typed the shell command). What there is
- * no key for goes unsigned, as the Wactorz protocol has it.
+ * fleet certificate, the local operator's commands (the shell's) with the operator key of
+ * {@code operator.key} in {@code io.flotilla.security.cfg}. What there is no key for goes unsigned,
+ * as the Wactorz protocol has it.
  */
 @Component(service = FleetCommands.class, configurationPid = NodeCommands.SECURITY_PID)
 public final class NodeCommands implements FleetCommands {
@@ -61,21 +61,35 @@ public final class NodeCommands implements FleetCommands {
     @Override
     public CompletionStage<Map<String, Object>> request(String node, String kind, Map<String, Object> command,
             Duration timeout) {
+        return request(node, kind, command, timeout, false);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Object>> requestAsOperator(String node, String kind, Map<String, Object> command,
+            Duration timeout) {
+        return request(node, kind, command, timeout, true);
+    }
+
+    private CompletionStage<Map<String, Object>> request(String node, String kind, Map<String, Object> command,
+            Duration timeout, boolean asOperator) {
         FleetRequests.Expected expected = requests.expect(timeout);
         Map<String, Object> body = new LinkedHashMap<>(command);
         body.put("request_id", expected.requestId());
         body.put("reply_to", expected.replyTopic());
-        send(node, kind, body);
+        fleet.publish(fleet.topics().ofNode(node, kind), signed(node, kind, body, asOperator), false);
         return expected.reply();
     }
 
     @Override
     public void send(String node, String kind, Map<String, Object> command) {
-        fleet.publish(fleet.topics().ofNode(node, kind), signed(node, kind, command), false);
+        fleet.publish(fleet.topics().ofNode(node, kind), signed(node, kind, command, false), false);
     }
 
-    /** {@code command} as its signer signs it for {@code node}; as it is when there is no signer for it. */
-    private Map<String, Object> signed(String node, String kind, Map<String, Object> command) {
+    /**
+     * {@code command} as its signer signs it for {@code node}: the node, for a migration's message; the
+     * operator, for the operator's own; as it is when there is no signer for it.
+     */
+    private Map<String, Object> signed(String node, String kind, Map<String, Object> command, boolean asOperator) {
         String text = new String(json.toBytes(command), StandardCharsets.UTF_8);
         try {
             if (SignedEnvelope.NODE_KINDS.contains(kind)) {
@@ -85,7 +99,7 @@ public final class NodeCommands implements FleetCommands {
                         .map(signature -> envelope.document(text, signature.value(), signature.certificate()))
                         .orElse(command);
             }
-            return operator == null ? command : operator.sign(node, kind, text, clock.instant(), VALIDITY);
+            return operator == null || !asOperator ? command : operator.sign(node, kind, text, clock.instant(), VALIDITY);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the " + kind + " for node " + node + " cannot be signed: " + e.getMessage(), e);
         }

@@ -106,7 +106,9 @@ public final class NodeKeys implements FleetIdentity {
             CertPathValidator.getInstance("PKIX").validate(
                     CertificateFactory.getInstance("X.509").generateCertPath(List.of(presented)), parameters);
             Map<String, String> subject = subject(presented);
-            if (!"node".equals(subject.get("OU")) || subject.get("CN") == null) {
+            boolean[] usage = presented.getKeyUsage();
+            if (!"node".equals(subject.get("OU")) || subject.get("CN") == null || presented.getBasicConstraints() != -1
+                    || usage == null || !usage[0]) { // a node's end certificate, for digital signatures
                 return Optional.empty();
             }
             Signature verifier = Signature.getInstance(algorithm(presented.getPublicKey()));

@@ -136,7 +136,7 @@ public final class FleetControlImpl implements FleetControl {
             return CompletableFuture.failedFuture(new IllegalArgumentException("no node named " + node + " in the fleet (known: "
                     + registry.nodes().stream().map(NodeInfo::name).collect(Collectors.joining(", ")) + ")"));
         }
-        return commands.request(node, kind, body, timeout)
+        return commands.requestAsOperator(node, kind, body, timeout)
                 .handle((reply, failure) -> {
                     if (failure == null) {
                         Object error = reply.get("error");

@@ -56,7 +56,9 @@ final class ApprovalDesk {
         random.nextBytes(bytes);
         String id = HexFormat.of().formatHex(bytes);
         Instant now = clock.instant();
-        Held entry = new Held(new PendingCommand(id, admitted.kind(), summary(admitted), admitted.origin().source(), now,
+        String origin = admitted.origin().source() + (admitted.signer() == null ? ", unsigned" : ", signed by "
+                + admitted.signer());
+        Held entry = new Held(new PendingCommand(id, admitted.kind(), summary(admitted), origin, now,
                 now.plus(policy.expiry())), admitted, onResult);
         held.put(id, entry);
         return entry;

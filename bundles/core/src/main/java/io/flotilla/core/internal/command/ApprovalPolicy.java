@@ -1,6 +1,9 @@
 package io.flotilla.core.internal.command;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -9,7 +12,8 @@ import io.flotilla.runtime.CommandOrigin;
 /**
  * Which commands from the broker wait for an operator's approval ({@code approval.kinds} of
  * {@code io.flotilla.security.cfg}), and for how long: a kind named there is always held;
- * {@code install} holds the spawns that name code not installed on the node yet. Commands of the
+ * {@code install} holds every command that would install code not on the node yet: a spawn, a
+ * desired state with such an entry, an agent moving in with its bundle. Commands of the
  * node's own shell, {@code deploy/} and Java callers are the local operator's and never wait.
  *
  * @param kinds  the command kinds held, and {@code install}
@@ -37,19 +41,41 @@ public record ApprovalPolicy(Set<String> kinds, Duration expiry) {
         if (kinds.contains(admitted.kind())) {
             return true;
         }
-        return kinds.contains(INSTALL) && "spawn".equals(admitted.kind())
-                && codeOf(admitted).stream().anyMatch(installed.negate());
+        return kinds.contains(INSTALL) && codeOf(admitted).stream().anyMatch(installed.negate());
     }
 
-    /** The locations a spawn names: its {@code bundle} and what it {@code install}s. */
-    static java.util.List<String> codeOf(Admission admitted) {
-        java.util.List<String> locations = new java.util.ArrayList<>();
-        if (admitted.body().get("bundle") instanceof String bundle) {
-            locations.add(bundle);
-        }
-        if (admitted.body().get("install") instanceof java.util.List<?> install) {
-            install.forEach(location -> locations.add(String.valueOf(location)));
+    /**
+     * The code locations a command would install: a spawn's {@code bundle} and {@code install}, those
+     * of every entry of a desired state, the {@code code} of an agent moving in.
+     */
+    static List<String> codeOf(Admission admitted) {
+        List<String> locations = new ArrayList<>();
+        Map<String, Object> body = admitted.body();
+        switch (admitted.kind()) {
+            case "spawn" -> addSpawnCode(body, locations);
+            case "desired_state" -> {
+                if (body.get("agents") instanceof List<?> entries) {
+                    entries.stream().filter(Map.class::isInstance).forEach(entry -> addSpawnCode((Map<?, ?>) entry, locations));
+                }
+            }
+            case "migrate_in" -> {
+                if (body.get("code") instanceof Map<?, ?> code && code.get("location") instanceof String location) {
+                    locations.add(location);
+                }
+            }
+            default -> {
+                // no other command installs code
+            }
         }
         return locations;
+    }
+
+    private static void addSpawnCode(Map<?, ?> spawn, List<String> locations) {
+        if (spawn.get("bundle") instanceof String bundle) {
+            locations.add(bundle);
+        }
+        if (spawn.get("install") instanceof List<?> install) {
+            install.forEach(location -> locations.add(String.valueOf(location)));
+        }
     }
 }

@@ -94,14 +94,16 @@ public final class CommandGate {
      * file in {@code deploy/} has no envelope: whatever it holds is its agent's config.
      */
     Admission admit(String kind, Map<String, Object> document, CommandOrigin origin) {
+        String signer = null;
         if (origin.channel() == CommandOrigin.Channel.MQTT) {
             // Before anything else: a signed command is checked, and its own text is the command
             Optional<SignatureCheck.Verified> signed = signatures.unwrap(kind, document, origin.retained());
             if (signed.isPresent()) {
                 Map<String, Object> command = parse(kind, signed.get().command().getBytes(StandardCharsets.UTF_8),
                         Integer.MAX_VALUE);
-                signed.get().signingNode().ifPresent(signer -> speaksFor(signer, command));
+                signed.get().signingNode().ifPresent(node -> speaksFor(node, command));
                 document = command;
+                signer = signed.get().signer();
             }
         }
         Map<String, Object> body = new LinkedHashMap<>(document);
@@ -122,7 +124,7 @@ public final class CommandGate {
         if (replyProblem != null) {
             throw new InvalidEnvelopeException("reply_to", replyProblem, envelope);
         }
-        return new Admission(kind, body, envelope, origin);
+        return new Admission(kind, body, envelope, origin, signer);
     }
 
     /**

@@ -219,9 +219,17 @@ public final class CommandIntake implements Commands, AutoCloseable {
         for (ApprovalDesk.Held held : approvals.expired()) {
             Admission admitted = held.admitted();
             String why = "not approved by " + held.pending().expires() + ": dropped";
+            forgetRequest(admitted);
             LOG.warn("{} command {} from {} {}", admitted.kind(), held.pending().id(), describe(admitted.origin()), why);
             deliver(held.onResult(), new CommandResult(gate.node(), false, why, Map.of("pending", held.pending().id()),
                     admitted.envelope()));
+        }
+    }
+
+    /** A held command that will not run: its sender may send it again under the same request id. */
+    private void forgetRequest(Admission admitted) {
+        if (admitted.envelope().requestId() != null) {
+            recent.forget(admitted.kind() + ":" + admitted.envelope().requestId());
         }
     }
 
@@ -257,6 +265,7 @@ public final class CommandIntake implements Commands, AutoCloseable {
         Optional<ApprovalDesk.Held> held = approvals.take(id);
         held.ifPresent(rejected -> {
             LOG.info("{} command {} rejected by an operator", rejected.admitted().kind(), id);
+            forgetRequest(rejected.admitted());
             deliver(rejected.onResult(), new CommandResult(gate.node(), false, "rejected by an operator of node "
                     + gate.node(), Map.of("pending", id), rejected.admitted().envelope()));
         });

@@ -23,4 +23,9 @@ final class RecentRequests {
     synchronized boolean firstTime(String key) {
         return seen.put(key, Boolean.TRUE) == null;
     }
+
+    /** Forgets a key: a command that never ran (rejected, or out of time) may be sent again with its id. */
+    synchronized void forget(String key) {
+        seen.remove(key);
+    }
 }

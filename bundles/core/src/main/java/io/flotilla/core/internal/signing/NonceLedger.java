@@ -32,8 +32,9 @@ import io.flotilla.util.AtomicFiles;
  * read is moved aside, after which commands issued before that moment are refused. A last line cut
  * short by a crash is a command that never ran: it is left out.
  * <p>
- * It also keeps the signature of the command of each kind taken last ({@link #isLast}): a retained
- * command (a desired state) comes again at every subscription, and is then no replay.
+ * It also keeps the nonce and the issue time of the standing command taken last (a desired state):
+ * published retained, it comes again at every subscription, and is then no replay ({@link #isLast});
+ * an older one would roll the node back ({@link #lastIssued}).
  */
 public final class NonceLedger {
 
@@ -47,19 +48,23 @@ public final class NonceLedger {
 
     private final Path file;
     private final Map<String, Instant> until = new HashMap<>();
-    private final Map<String, String> lastByKind = new TreeMap<>();
+    private final Map<String, Last> lastByKind = new TreeMap<>();
     /** Nonces of commands that ended before this were pruned. */
     private Instant prunedBefore = Instant.EPOCH;
     /** The ledger was lost at this moment: a command issued before may have been taken. */
     private Instant unreadableAt = Instant.EPOCH;
     private int lines;
 
+    /** The standing command of a kind taken last. */
+    private record Last(String nonce, Instant issued) {
+    }
+
     public NonceLedger(Path file, Clock clock) throws IOException {
         this.file = file;
         if (!Files.isRegularFile(file)) {
             return;
         }
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         List<String> complete = text.lines().toList();
         boolean torn = !text.isEmpty() && !text.endsWith("\n");
         if (torn) {
@@ -73,7 +78,7 @@ public final class NonceLedger {
             if (torn) {
                 rewrite(); // without the torn line, which the next one appended would otherwise run on from
             }
-        } catch (DateTimeParseException | IndexOutOfBoundsException e) {
+        } catch (DateTimeParseException | IllegalArgumentException e) {
             Path aside = AtomicFiles.moveAside(file, clock, "unreadable");
             until.clear();
             lastByKind.clear();
@@ -84,17 +89,19 @@ public final class NonceLedger {
         }
     }
 
+    /** One line, exactly as written: anything else means the file is not the ledger this class wrote. */
     private void read(String line) {
-        if (line.startsWith(PRUNED)) {
-            prunedBefore = Instant.parse(line.substring(PRUNED.length()));
-        } else if (line.startsWith(UNREADABLE)) {
-            unreadableAt = Instant.parse(line.substring(UNREADABLE.length()));
-        } else if (line.startsWith(LAST)) {
-            String[] fields = line.substring(LAST.length()).split(" ", 2);
-            lastByKind.put(fields[0], fields[1]);
-        } else if (!line.isBlank()) {
-            int space = line.indexOf(' ');
-            until.put(line.substring(space + 1), Instant.parse(line.substring(0, space)));
+        String[] fields = line.split(" ", -1);
+        if (line.startsWith(PRUNED) && fields.length == 2) {
+            prunedBefore = Instant.parse(fields[1]);
+        } else if (line.startsWith(UNREADABLE) && fields.length == 2) {
+            unreadableAt = Instant.parse(fields[1]);
+        } else if (line.startsWith(LAST) && fields.length == 4) {
+            lastByKind.put(fields[1], new Last(fields[2], Instant.parse(fields[3])));
+        } else if (fields.length == 2 && !fields[1].isEmpty()) {
+            until.put(fields[1], Instant.parse(fields[0]));
+        } else {
+            throw new IllegalArgumentException("not a line of the ledger: " + line);
         }
     }
 
@@ -104,6 +111,12 @@ public final class NonceLedger {
      * been and is forgotten. Forgets the nonces whose time ended before {@code now}.
      */
     public synchronized boolean take(String kind, String nonce, Instant issued, Instant keep, Instant now) throws IOException {
+        return take(kind, nonce, issued, keep, now, false);
+    }
+
+    /** {@link #take}, recording a {@code standing} command as its kind's last. */
+    public synchronized boolean take(String kind, String nonce, Instant issued, Instant keep, Instant now, boolean standing)
+            throws IOException {
         if (until.containsKey(nonce) || keep.isBefore(prunedBefore) || issued.isBefore(unreadableAt)) {
             return false;
         }
@@ -115,32 +128,67 @@ public final class NonceLedger {
         if (until.size() >= MAX_NONCES) {
             throw new IOException("more than " + MAX_NONCES + " signed commands within their lifetime: refused until some expire");
         }
+        Last lastBefore = lastByKind.get(kind);
         until.put(nonce, keep);
-        lastByKind.put(kind, nonce);
-        if (lines > 2 * until.size() + SLACK) {
-            rewrite();
-        } else {
-            append(keep + " " + nonce + "\n" + LAST + kind + " " + nonce + "\n" + PRUNED + prunedBefore + "\n", 3);
+        StringBuilder text = new StringBuilder(keep + " " + nonce + "\n" + PRUNED + prunedBefore + "\n");
+        if (standing) {
+            lastByKind.put(kind, new Last(nonce, issued));
+            text.append(LAST).append(kind).append(' ').append(nonce).append(' ').append(issued).append('\n');
+        }
+        try {
+            if (lines > 2 * until.size() + SLACK) {
+                rewrite();
+            } else {
+                append(text.toString());
+            }
+        } catch (IOException e) {
+            // Not on disk, so not taken: the command is refused, and memory says what the file says
+            until.remove(nonce);
+            if (standing) {
+                restore(kind, lastBefore);
+            }
+            throw e;
         }
         return true;
     }
 
-    /** Whether {@code nonce} is that of the {@code kind} command taken last. */
+    /** Whether {@code nonce} is that of the standing {@code kind} command taken last. */
     public synchronized boolean isLast(String kind, String nonce) {
-        return nonce.equals(lastByKind.get(kind));
+        Last last = lastByKind.get(kind);
+        return last != null && last.nonce().equals(nonce);
     }
 
-    private void append(String text, int count) throws IOException {
-        Files.createDirectories(file.getParent());
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(false);
+    /** When the standing {@code kind} command taken last was issued, if one was. */
+    public synchronized java.util.Optional<Instant> lastIssued(String kind) {
+        return java.util.Optional.ofNullable(lastByKind.get(kind)).map(Last::issued);
+    }
+
+    private void restore(String kind, Last before) {
+        if (before == null) {
+            lastByKind.remove(kind);
+        } else {
+            lastByKind.put(kind, before);
         }
-        lines += count;
+    }
+
+    /** Appends whole lines and forces them to disk; on failure, cuts the file back to where it was. */
+    private void append(String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            long end = channel.size();
+            try {
+                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                long at = end;
+                while (bytes.hasRemaining()) {
+                    at += channel.write(bytes, at);
+                }
+                channel.force(false);
+            } catch (IOException e) {
+                channel.truncate(end);
+                throw e;
+            }
+        }
+        lines += (int) text.chars().filter(c -> c == '\n').count();
     }
 
     /** The whole ledger anew, without what was pruned. */
@@ -148,7 +196,8 @@ public final class NonceLedger {
         StringBuilder text = new StringBuilder(PRUNED).append(prunedBefore).append('\n').append(UNREADABLE)
                 .append(unreadableAt).append('\n');
         until.forEach((n, end) -> text.append(end).append(' ').append(n).append('\n'));
-        lastByKind.forEach((kind, nonce) -> text.append(LAST).append(kind).append(' ').append(nonce).append('\n'));
+        lastByKind.forEach((kind, last) -> text.append(LAST).append(kind).append(' ').append(last.nonce()).append(' ')
+                .append(last.issued()).append('\n'));
         Files.createDirectories(file.getParent());
         AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
         lines = 2 + until.size() + lastByKind.size();

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 
 import io.flotilla.spi.fleet.FleetIdentity;
 import io.flotilla.util.SignedEnvelope;
@@ -23,9 +24,20 @@ public final class SignatureCheck {
 
     static final Duration MAX_LIFETIME = Duration.ofMinutes(10);
     static final Duration SKEW = Duration.ofSeconds(60);
+    /**
+     * Standing orders: published retained, they hold until a newer one replaces them. The one taken
+     * last is taken again when it comes again as a retained message, and an older one is refused.
+     */
+    static final Set<String> STANDING_KINDS = Set.of("desired_state");
 
-    /** A command that passed: its text, and the node that signed it, if a node did. */
-    public record Verified(String command, Optional<String> signingNode) {
+    /** A command that passed: its text, and who signed it ({@code node:NAME} for a node). */
+    public record Verified(String command, String signer) {
+
+        /** The node that signed, if a node did. */
+        public Optional<String> signingNode() {
+            return signer.startsWith(SignedEnvelope.NODE_KEY) ? Optional.of(signer.substring(SignedEnvelope.NODE_KEY.length()))
+                    : Optional.empty();
+        }
     }
 
     private final String node;
@@ -49,8 +61,9 @@ public final class SignatureCheck {
 
     /**
      * {@code signed}, which arrived as a command of {@code kind} ({@code asRetained}: as a retained
-     * message), once every check passed. The retained command of its kind that the node took last is
-     * taken again, whatever its time and nonce: the broker hands it over at every subscription.
+     * message), once every check passed. The standing order ({@link #STANDING_KINDS}) the node took
+     * last is taken again as a retained message, whatever its time and nonce: the broker hands it over
+     * at every subscription. One issued before it is refused: it would roll the node back.
      */
     public Verified verify(SignedCommand signed, String kind, boolean asRetained) {
         SignedEnvelope header = signed.header();
@@ -67,8 +80,14 @@ public final class SignatureCheck {
             throw SignedCommand.refused("wrong kind: signed as " + header.kind() + ", sent as " + kind);
         }
         String signature = header.key() + ":" + header.nonce();
-        if (asRetained && nonces.isLast(kind, signature)) {
-            return new Verified(signed.command(), signingNode);
+        boolean standing = STANDING_KINDS.contains(kind);
+        if (standing && asRetained && nonces.isLast(kind, signature)) {
+            return new Verified(signed.command(), header.key());
+        }
+        Optional<Instant> inForce = standing ? nonces.lastIssued(kind) : Optional.empty();
+        if (inForce.isPresent() && header.issuedAt().isBefore(inForce.get())) {
+            throw SignedCommand.refused("older than the " + kind + " in force: issued at " + header.issuedAt()
+                    + ", and the one this node took last at " + inForce.get());
         }
         Instant now = clock.instant();
         if (header.issuedAt().isAfter(now.plus(SKEW))) {
@@ -83,14 +102,14 @@ public final class SignatureCheck {
                     + " minutes, from issued_at to expires_at");
         }
         try {
-            if (!nonces.take(kind, signature, header.issuedAt(), header.expiresAt().plus(SKEW), now)) {
+            if (!nonces.take(kind, signature, header.issuedAt(), header.expiresAt().plus(SKEW), now, standing)) {
                 throw SignedCommand.refused("replayed: nonce " + header.nonce() + " of " + header.key()
                         + " was used already (or is older than the node's record of used nonces)");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("the node's record of used nonces cannot be written", e);
         }
-        return new Verified(signed.command(), signingNode);
+        return new Verified(signed.command(), header.key());
     }
 
     private void checkOperator(SignedCommand signed, String kind) {

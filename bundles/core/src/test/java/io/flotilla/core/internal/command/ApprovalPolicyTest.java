@@ -50,4 +50,15 @@ class ApprovalPolicyTest {
         assertFalse(everything.holds(spawn(CommandOrigin.deploy("a.agent.json"), body), ONLY_EXAMPLES));
         assertTrue(everything.holds(new Admission("stop", Map.of("name", "a"), CommandEnvelope.NONE, mqtt()), ONLY_EXAMPLES));
     }
+
+    @Test
+    void aDesiredStateOrAnArrivalThatBringsNewCodeWaitsToo() {
+        Map<String, Object> newCode = Map.of("name", "a", "type", "t", "bundle", "file:/opt/agents/new.jar");
+        assertTrue(installs.holds(new Admission("desired_state", Map.of("agents", java.util.List.of(Map.of("name", "b",
+                "type", "counter"), newCode)), CommandEnvelope.NONE, mqtt()), ONLY_EXAMPLES));
+        assertTrue(installs.holds(new Admission("migrate_in", Map.of("name", "a", "code", Map.of("location",
+                "file:/opt/agents/new.jar")), CommandEnvelope.NONE, mqtt()), ONLY_EXAMPLES));
+        assertFalse(installs.holds(new Admission("desired_state", Map.of("agents", java.util.List.of(Map.of("name", "b",
+                "type", "counter"))), CommandEnvelope.NONE, mqtt()), ONLY_EXAMPLES));
+    }
 }

@@ -235,4 +235,23 @@ class SignatureCheckTest {
         check = newCheck();
         assertTrue(refusal(example(), "spawn").startsWith("replayed"), "and the ledger reads whole after the next line");
     }
+
+    @Test
+    void onlyAStandingOrderIsTakenAgainWhenRetainedAndNoOlderOneRollsItBack() throws Exception {
+        check.verify(SignedCommand.of(example()).orElseThrow(), "spawn");
+        assertTrue(refusal(example(), "spawn", true).startsWith("replayed"), "a spawn published retained is a replay");
+
+        Map<String, Object> older = signed("test-operator", "alpha", "desired_state", "2026-12-03T16:58:00Z",
+                "2026-12-03T17:03:00Z", "n-older", "{\"agents\": []}", testKey);
+        Map<String, Object> newer = signed("test-operator", "alpha", "desired_state", "2026-12-03T17:00:00Z",
+                "2026-12-03T17:05:00Z", "n-newer", "{\"agents\": []}", testKey);
+        check.verify(SignedCommand.of(newer).orElseThrow(), "desired_state");
+
+        assertTrue(refusal(older, "desired_state", false).startsWith("older than the desired_state in force"));
+    }
+
+    private String refusal(Map<String, Object> document, String kind, boolean retained) {
+        return assertThrows(InvalidCommandException.class, () -> check.verify(SignedCommand.of(document).orElseThrow(), kind,
+                retained)).reason();
+    }
 }
