@@ -96,12 +96,22 @@ public abstract class FleetResilienceTests {
     }
 
     @Test
-    public void nodesReconnectByThemselvesAfterABrokerRestart() throws Exception {
+    public void nodesReconnectByThemselvesAfterABrokerRestartAndReconcileTheirDesiredState() throws Exception {
         start("broker-restart", "hub", "east");
         MqttProbe before = fleet.probe("nodes/+/status");
         long incarnation = incarnationOnline(before, "east", 0);
+        try (MqttProbe watcher = MqttProbe.persistent(fleet.brokerUrl(), "desired-state-watcher")) {
+            watcher.subscribe("test/desired");
+            watcher.publish("nodes/east/desired_state", "{\"agents\": [{\"name\": \"standing\", \"type\": \"echo\"}], "
+                    + "\"request_id\": \"ds-reconnect\", \"reply_to\": \"test/desired\"}", true);
+            watcher.awaitJson("test/desired", "request_id", "ds-reconnect", LIMIT);
 
-        fleet.restartBroker();
+            fleet.restartBroker();
+
+            // The retained desired state, request id and all, is reconciled again on the new connection
+            watcher.awaitOn("test/desired", results -> results.size() >= 2, NodeProcess.BOOT_LIMIT);
+            watcher.publish("nodes/east/desired_state", "", true);
+        }
 
         MqttProbe probe = fleet.probe("nodes/#", "test/#");
         incarnationOnline(probe, "east", incarnation);
