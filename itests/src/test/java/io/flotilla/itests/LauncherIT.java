@@ -113,6 +113,21 @@ public class LauncherIT {
     }
 
     @Test
+    public void ctrlCStopsANodeAsCleanlyAsSigterm() throws Exception {
+        String port = String.valueOf(MosquittoBroker.freePort());
+        try (NodeProcess node = NodeProcess.startInForeground(installation, "interrupted", home("interrupted"), "--port", port,
+                "--deploy", "examples/counter.agent.json")) {
+            node.awaitStarted();
+
+            int exit = node.interrupt();
+
+            assertEquals(node.console(), 0, exit);
+            assertTrue(node.console(), node.console().contains("Interrupted (SIGINT): stopping the node"));
+            assertTrue(node.console(), node.console().contains("Agent manager stopped"));
+        }
+    }
+
+    @Test
     public void twoNodesRunSideBySideFromOneInstallation() throws Exception {
         String port = String.valueOf(MosquittoBroker.freePort());
         try (NodeProcess first = NodeProcess.start(installation, "side-a", home("side-a"), "--port", port,
@@ -124,6 +139,12 @@ public class LauncherIT {
             first.awaitConsole("[temp-sensor-agent] Temperature:", Duration.ofSeconds(30));
             second.await("counter-1 to count", Duration.ofSeconds(30),
                     () -> count(second.data().resolve("state/counter-1.json")) >= 2);
+
+            Installation.Result intruder = installation.run(Duration.ofSeconds(30), "--name", "side-c", "--home",
+                    home("side-a").toString(), "--broker", "127.0.0.1:" + port);
+            assertEquals(intruder.output(), 2, intruder.exitCode());
+            assertTrue(intruder.output(), intruder.output().contains("node side-a (pid ")
+                    && intruder.output().contains("runs on " + home("side-a").toRealPath() + " already"));
 
             for (NodeProcess node : new NodeProcess[] {first, second}) {
                 int exit = node.stop();

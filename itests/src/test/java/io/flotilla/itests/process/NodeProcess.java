@@ -35,9 +35,25 @@ public final class NodeProcess implements AutoCloseable {
     /** Starts {@code bin/flotilla --name name --home home extraArgs...}. */
     public static NodeProcess start(Installation installation, String name, Path home, String... extraArgs)
             throws IOException {
+        return start(List.of(), installation, name, home, extraArgs);
+    }
+
+    /**
+     * {@link #start}, as the foreground job of a terminal has it: with SIGINT not ignored, whatever the
+     * test runs under (a job started in the background ignores SIGINT, and so would the node, which
+     * cannot undo that). The launcher execs the JVM, so Ctrl-C reaches the node's process.
+     */
+    public static NodeProcess startInForeground(Installation installation, String name, Path home, String... extraArgs)
+            throws IOException {
+        return start(List.of("python3", "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                + "os.execv(sys.argv[1], sys.argv[1:])"), installation, name, home, extraArgs);
+    }
+
+    private static NodeProcess start(List<String> wrapper, Installation installation, String name, Path home,
+            String... extraArgs) throws IOException {
         prepareHome(installation, home);
-        List<String> command = new ArrayList<>(List.of(installation.launcher().toString(), "--name", name, "--home",
-                home.toString()));
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(installation.launcher().toString(), "--name", name, "--home", home.toString()));
         command.addAll(List.of(extraArgs));
         Path console = home.resolve("console.log");
         Files.deleteIfExists(console);
@@ -195,6 +211,12 @@ public final class NodeProcess implements AutoCloseable {
             throw new AssertionError("node " + name + " did not stop within 60 s of SIGTERM; console:\n" + tail());
         }
         return process.exitValue();
+    }
+
+    /** SIGINT, as Ctrl-C in the node's terminal sends it (see {@link #startInForeground}); returns the exit code. */
+    public int interrupt() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).inheritIO().start().waitFor();
+        return awaitExit(Duration.ofSeconds(60));
     }
 
     /** SIGKILL: the node dies without a word. */

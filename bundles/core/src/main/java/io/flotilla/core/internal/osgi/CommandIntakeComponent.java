@@ -6,15 +6,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.flotilla.core.internal.command.CommandIntake;
 import io.flotilla.runtime.CommandApprovals;
@@ -31,13 +28,11 @@ import io.flotilla.spi.command.CommandHandler;
 @Component(service = {Commands.class, CommandApprovals.class})
 public final class CommandIntakeComponent implements Commands, CommandApprovals {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CommandIntakeComponent.class);
-
     private final CommandIntake intake;
 
     @Activate
     public CommandIntakeComponent(BundleContext context, @Reference NodeGate gate, @Reference AgentRuntime runtime) {
-        this.intake = new CommandIntake(gate.gate(), runtime.system(), runtime.declarations(), () -> stopFramework(context),
+        this.intake = new CommandIntake(gate.gate(), runtime.system(), runtime.declarations(), () -> NodeShutdown.stopFramework(context, "stop_all"),
                 location -> context.getBundle(location) != null);
     }
 
@@ -85,17 +80,5 @@ public final class CommandIntakeComponent implements Commands, CommandApprovals 
             return List.of(many);
         }
         return property == null ? List.of() : List.of(String.valueOf(property));
-    }
-
-    /** After stop_all: stopping the framework deactivates this component, so it runs on a thread of its own. */
-    private static void stopFramework(BundleContext context) {
-        Thread shutdown = new Thread(() -> {
-            try {
-                context.getBundle(0).stop();
-            } catch (BundleException | IllegalStateException e) {
-                LOG.error("stop_all could not shut the node down", e);
-            }
-        }, "flotilla-stop-all");
-        shutdown.start();
     }
 }
