@@ -15,6 +15,7 @@ import org.junit.Test;
 
 import io.flotilla.itests.process.Installation;
 import io.flotilla.itests.process.NodeProcess;
+import io.flotilla.itests.process.OperatorShell;
 import io.flotilla.mqtt.testing.MosquittoBroker;
 
 /** bin/flotilla as a user runs it: the self-test, bad options, restarts, several nodes from one install. */
@@ -113,11 +114,19 @@ public class LauncherIT {
     }
 
     @Test
-    public void ctrlCStopsANodeAsCleanlyAsSigterm() throws Exception {
+    public void aForegroundNodeFollowsAnAgentsLogAndStopsOnCtrlCAsCleanlyAsOnSigterm() throws Exception {
         String port = String.valueOf(MosquittoBroker.freePort());
+        String sshPort = String.valueOf(MosquittoBroker.freePort());
+        NodeProcess.prepareHome(installation, home("interrupted"));
+        OperatorShell shell = OperatorShell.allow(home("interrupted"), Integer.parseInt(sshPort));
         try (NodeProcess node = NodeProcess.startInForeground(installation, "interrupted", home("interrupted"), "--port", port,
-                "--deploy", "examples/counter.agent.json")) {
+                "--ssh-port", sshPort, "--deploy", "examples/temperature-sensor.agent.json")) {
             node.awaitStarted();
+            node.awaitConsole("[temp-sensor-agent] Temperature:", Duration.ofSeconds(30));
+            // Its lines as they come, not when the session ends: two readings 2 s apart, while it follows
+            String followed = shell.follow("agent:logs -f -n 0 temp-sensor-agent", printed -> printed.split("Temperature:",
+                    -1).length > 2, Duration.ofSeconds(20));
+            assertTrue(followed, followed.contains("Temperature:"));
 
             int exit = node.interrupt();
 

@@ -2,6 +2,7 @@ package io.flotilla.itests.process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.function.Predicate;
 
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
@@ -47,6 +49,22 @@ public final class OperatorShell {
 
     /** Runs {@code command}; returns what it printed, errors included. */
     public String run(String command) throws IOException {
+        return session(command, null, LIMIT);
+    }
+
+    /**
+     * Runs a command that goes on (such as {@code agent:logs -f}) until what it printed so far satisfies
+     * {@code enough}, then ends the session; returns what it printed. Fails when that takes over {@code limit}.
+     */
+    public String follow(String command, Predicate<String> enough, Duration limit) throws IOException {
+        String printed = session(command, enough, limit);
+        if (!enough.test(printed)) {
+            throw new AssertionError(command + " did not print what was awaited within " + limit.toSeconds() + " s: " + printed);
+        }
+        return printed;
+    }
+
+    private String session(String command, Predicate<String> enough, Duration limit) throws IOException {
         try (SshClient client = SshClient.setUpDefaultClient()) {
             client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE); // the node made its host key at start
             client.start();
@@ -54,14 +72,44 @@ public final class OperatorShell {
                 session.addPasswordIdentity(password);
                 session.auth().verify(LIMIT);
                 ByteArrayOutputStream output = new ByteArrayOutputStream();
+                OutputStream shared = new OutputStream() { // read by this thread while the channel writes
+                    @Override
+                    public void write(int b) {
+                        synchronized (output) {
+                            output.write(b);
+                        }
+                    }
+
+                    @Override
+                    public void write(byte[] bytes, int offset, int length) {
+                        synchronized (output) {
+                            output.write(bytes, offset, length);
+                        }
+                    }
+                };
                 try (ChannelExec channel = session.createExecChannel(command)) {
-                    channel.setOut(output);
-                    channel.setErr(output);
+                    channel.setOut(shared);
+                    channel.setErr(shared);
                     channel.open().verify(LIMIT);
-                    channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), LIMIT);
+                    if (enough == null) {
+                        channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), limit);
+                    } else {
+                        long end = System.nanoTime() + limit.toNanos();
+                        while (!enough.test(printed(output)) && System.nanoTime() < end
+                                && !channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 100).contains(
+                                        ClientChannelEvent.CLOSED)) {
+                            // waitFor bounds each round to 100 ms: the condition is checked ten times a second
+                        }
+                    }
                 }
-                return output.toString(StandardCharsets.UTF_8).replaceAll("\u001B\\[[0-9;]*m", "");
+                return printed(output);
             }
+        }
+    }
+
+    private static String printed(ByteArrayOutputStream output) {
+        synchronized (output) {
+            return output.toString(StandardCharsets.UTF_8).replaceAll("\u001B\\[[0-9;]*m", "");
         }
     }
 }

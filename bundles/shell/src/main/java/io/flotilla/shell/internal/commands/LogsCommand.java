@@ -1,5 +1,6 @@
 package io.flotilla.shell.internal.commands;
 
+import java.io.PrintStream;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
 
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.LogEntry;
@@ -22,6 +24,9 @@ public class LogsCommand implements Action {
 
     @Reference
     AgentManager agents;
+
+    @Reference
+    Session session;
 
     @Argument(index = 0, name = "name", description = "The agent", required = true)
     @Completion(AgentNameCompleter.class)
@@ -39,16 +44,21 @@ public class LogsCommand implements Action {
             throw new IllegalArgumentException("no agent named " + name);
         }
         if (!follow) {
-            agents.logs(name, lines).forEach(LogsCommand::print);
+            agents.logs(name, lines).forEach(entry -> print(System.out, entry)); // a pipe may take it: agent:logs c1 | grep
             return null;
         }
+        // Following, each line goes to the operator's console as it comes: the command's own stream is
+        // a pipe whose contents reach the console only when the command ends
+        PrintStream out = session.getConsole();
         BlockingQueue<LogEntry> fresh = new LinkedBlockingQueue<>();
         try (AutoCloseable following = agents.followLogs(name, fresh::add)) {
-            agents.logs(name, lines).forEach(LogsCommand::print);
+            agents.logs(name, lines).forEach(entry -> print(out, entry));
+            out.flush();
             while (!Thread.currentThread().isInterrupted()) {
                 LogEntry entry = fresh.poll(1, TimeUnit.SECONDS);
                 if (entry != null) {
-                    print(entry);
+                    print(out, entry);
+                    out.flush();
                 }
             }
         } catch (InterruptedException e) {
@@ -57,7 +67,7 @@ public class LogsCommand implements Action {
         return null;
     }
 
-    private static void print(LogEntry entry) {
-        System.out.printf("%s %-7s %s%n", Text.time(entry.timestamp()), entry.severity().wireName(), entry.message());
+    private static void print(PrintStream out, LogEntry entry) {
+        out.printf("%s %-7s %s%n", Text.time(entry.timestamp()), entry.severity().wireName(), entry.message());
     }
 }
