@@ -180,6 +180,10 @@ public abstract class FleetCommandTests {
         assertEquals(false, ghost.get("success"));
         assertTrue(ghost.toString(), ghost.get("error").toString().contains("no installed bundle provides agent type 'no-such-type'"));
 
+        probe.publish("nodes/north/spawn", "{\"name\": \"seer\", \"type\": \"echo\", \"requires\": [\"camera\"]}");
+        Map<String, Object> lacking = probe.await(errors, s -> "requires".equals(s.json().get("field")), LIMIT).json();
+        assertTrue(lacking.toString(), lacking.get("error").toString().contains("node north lacks camera"));
+
         probe.publish("nodes/north/stop", "{\"name\": 42}");
         probe.await(errors, s -> "stop".equals(s.json().get("command")) && "name".equals(s.json().get("field")), LIMIT);
 

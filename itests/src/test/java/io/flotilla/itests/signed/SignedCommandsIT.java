@@ -170,6 +170,8 @@ public class SignedCommandsIT {
         String spawned = betaShell.run("agent:spawn --type counter --name from-betas-shell --node alpha");
         assertTrue(spawned, spawned.contains("from-betas-shell"));
         assertEquals("running", agents().get("from-betas-shell"));
+        String twice = betaShell.run("agent:spawn --type counter --name from-betas-shell");
+        assertTrue(twice, twice.contains("agent from-betas-shell runs on node alpha already"));
 
         String stopped = betaShell.run("agent:stop --node alpha from-betas-shell");
         assertFalse(stopped, stopped.toLowerCase().contains("error") || stopped.contains("unsigned"));

@@ -73,6 +73,12 @@ public final class FleetControlImpl implements FleetControl {
     @Override
     public CompletionStage<CommandResult> spawn(SpawnConfig config, Duration timeout) {
         String target = place(config);
+        // Names are unique in the fleet: best effort, as far as this node's registry knows the others' agents
+        Optional<String> holder = registry.nodeOf(config.name()).filter(node -> !node.equals(target));
+        if (holder.isPresent()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("agent " + config.name() + " runs on node "
+                    + holder.get() + " already: agent names are unique in the fleet (stop it there, or move it)"));
+        }
         if (target.equals(self)) {
             SpawnResult result = agents.spawn(config.with(Map.of("node", self)));
             String outcome = result.outcome().name().toLowerCase();

@@ -2,10 +2,13 @@ package io.flotilla.core.internal.command;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -39,6 +42,7 @@ public final class CommandGate {
     private final Json json;
     private final SignaturePolicy signatures;
     private final ApprovalPolicy approvals;
+    private final Set<String> capabilities;
 
     /** A gate that takes unsigned commands, as the Wactorz protocol has them, and trusts no operator's key. */
     public CommandGate(String node, SecurityPolicy policy, Json json) {
@@ -46,10 +50,13 @@ public final class CommandGate {
     }
 
     public CommandGate(String node, SecurityPolicy policy, Json json, SignaturePolicy signatures) {
-        this(node, policy, json, signatures, ApprovalPolicy.none());
+        this(node, List.of(), policy, json, signatures, ApprovalPolicy.none());
     }
 
-    public CommandGate(String node, SecurityPolicy policy, Json json, SignaturePolicy signatures, ApprovalPolicy approvals) {
+    /** @param capabilities what this node offers: a spawn that {@code requires} more is refused */
+    public CommandGate(String node, Collection<String> capabilities, SecurityPolicy policy, Json json,
+            SignaturePolicy signatures, ApprovalPolicy approvals) {
+        this.capabilities = Set.copyOf(capabilities);
         this.approvals = approvals;
         this.node = node;
         this.policy = policy;
@@ -191,18 +198,32 @@ public final class CommandGate {
     }
 
     /**
-     * Refuses a config this node may not run: one that names another node, or code from where the
-     * node takes none.
+     * Refuses a config this node may not run: one that names another node, requires what this node
+     * lacks, or names code from where the node takes none.
      */
     public SpawnConfig admitSpawn(SpawnConfig config) {
         config.node().filter(named -> !named.equals(node)).ifPresent(named -> {
             throw new InvalidSpawnConfigException("node", "names node " + named + ", but this is node " + node);
         });
+        checkRequires(config);
         for (String location : config.install()) {
             locations.checkSpawn("install", location);
         }
         config.bundle().ifPresent(location -> locations.checkSpawn("bundle", location));
         return config;
+    }
+
+    /**
+     * Refuses a config that {@code requires} a capability this node lacks: whoever placed it (another
+     * node's registry, a desired state, a descriptor, a move) may have known the node wrong.
+     */
+    public void checkRequires(SpawnConfig config) {
+        List<String> missing = config.requires().stream().filter(wanted -> !capabilities.contains(wanted)).toList();
+        if (!missing.isEmpty()) {
+            throw new InvalidSpawnConfigException("requires", "node " + node + " lacks " + String.join(", ", missing)
+                    + " (it has " + (capabilities.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(capabilities)))
+                    + ")");
+        }
     }
 
     /** The agent name in {@code field} of a command. */

@@ -136,6 +136,7 @@ public final class AgentManagerComponent implements AgentManager, AgentHandoff {
 
     @Override
     public SpawnResult adopt(AgentSnapshot snapshot) {
+        gate.checkRequires(snapshot.config());
         return system.adopt(snapshot);
     }
 

@@ -58,14 +58,13 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
     public CommandGateComponent(BundleContext context, SecurityConfig config, @Reference NodeIdentity node,
             @Reference ConfigurationAdmin configurations) throws IOException {
         Json json = new Json();
-        this.gate = new CommandGate(node.name(), new SecurityPolicy(config.spawn_max_bytes(), config.command_max_bytes(),
-                Settings.list(config.bundle_locations()), Settings.list(config.features()), config.bundle_max_bytes()), json,
-                signatures(context, config, mode(config, configurations), node, new CurrentFleetIdentity()),
-                approvals(config));
+        SecurityPolicy policy = new SecurityPolicy(config.spawn_max_bytes(), config.command_max_bytes(),
+                Settings.list(config.bundle_locations()), Settings.list(config.features()), config.bundle_max_bytes());
+        this.gate = new CommandGate(node.name(), node.capabilities(), policy, json,
+                signatures(context, config, mode(config, configurations), node, new CurrentFleetIdentity()), approvals(config));
         this.reader = new JsonSpawnConfigReader(gate, json);
     }
 
-    /** Who may sign commands, from etc/operators/, and whether unsigned ones are taken. */
     /** Who signs with the fleet CA's certificates, as the MQTT bundle says now; nobody without it. */
     private final class CurrentFleetIdentity implements FleetIdentity {
         @Override
@@ -127,6 +126,7 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
         }
     }
 
+    /** Who may sign commands, from etc/operators/, and whether unsigned ones are taken. */
     private static SignaturePolicy signatures(BundleContext context, SecurityConfig config, SignaturePolicy.Mode mode,
             NodeIdentity node, FleetIdentity fleet) throws IOException {
         Path directory = config.operators_dir().isBlank()

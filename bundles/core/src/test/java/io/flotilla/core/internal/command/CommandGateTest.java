@@ -121,4 +121,17 @@ class CommandGateTest {
         assertEquals(CommandEnvelope.Handling.RAN, first.envelope().handling());
         assertEquals(CommandEnvelope.Handling.REPEAT, again.envelope().handling());
     }
+
+    @Test
+    void aSpawnThatRequiresWhatTheNodeLacksIsRefusedWhoeverPlacedIt() {
+        CommandGate camera = new CommandGate(Sandbox.NODE, List.of("camera", "arch=amd64"),
+                new SecurityPolicy(1024, 2048, List.of("mvn:"), List.of(), 1024 * 1024), json,
+                io.flotilla.core.internal.signing.SignaturePolicy.open(), ApprovalPolicy.none());
+
+        camera.spawnConfig(Map.of("name", "eye", "type", "echo", "requires", List.of("camera")));
+        InvalidSpawnConfigException refused = assertThrows(InvalidSpawnConfigException.class, () -> camera.spawnConfig(
+                Map.of("name", "brain", "type", "echo", "requires", List.of("camera", "gpu"))));
+        assertEquals("requires", refused.field());
+        assertTrue(refused.getMessage().contains("lacks gpu (it has arch=amd64, camera)"), refused.getMessage());
+    }
 }

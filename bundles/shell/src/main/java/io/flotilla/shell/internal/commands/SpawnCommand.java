@@ -1,11 +1,12 @@
 package io.flotilla.shell.internal.commands;
 
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -23,6 +24,8 @@ import io.flotilla.api.AgentState;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.FleetControl;
+import io.flotilla.runtime.FleetRegistry;
+import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.runtime.SpawnConfigReader;
 import io.flotilla.runtime.SpawnResult;
@@ -67,6 +70,12 @@ public class SpawnCommand implements Action {
     @Reference(optional = true)
     FleetControl fleet;
 
+    @Reference(optional = true)
+    FleetRegistry registry;
+
+    @Reference
+    NodeIdentity self;
+
     @Option(name = "--set", description = "A setting of the agent's config object, key=value (value read as JSON when it is JSON)",
             multiValued = true)
     List<String> settings;
@@ -86,6 +95,13 @@ public class SpawnCommand implements Action {
         SpawnConfig config = config();
         if (config.node().isPresent() || !config.requires().isEmpty()) {
             return spawnInTheFleet(config);
+        }
+        // Names are unique in the fleet: best effort, as far as this node's registry knows the others' agents
+        Optional<String> holder = registry == null ? Optional.empty()
+                : registry.nodeOf(config.name()).filter(node -> !node.equals(self.name()));
+        if (holder.isPresent()) {
+            throw new IllegalArgumentException("agent " + config.name() + " runs on node " + holder.get()
+                    + " already: agent names are unique in the fleet (stop it there, or move it)");
         }
         SpawnResult result = agents.spawn(config);
         AgentInfo agent = result.agent();
