@@ -78,7 +78,7 @@ public final class MqttConnection implements FleetConnection {
 
     @Activate
     public MqttConnection(MqttConfig config, @Reference NodeIdentity node) throws Exception {
-        this(MqttSettings.checked(config, node.name()), node.name());
+        this(MqttSettings.checked(config, node.name(), node.dataDirectory()), node.name());
     }
 
     MqttConnection(MqttSettings settings, String nodeName) throws Exception {
@@ -136,8 +136,7 @@ public final class MqttConnection implements FleetConnection {
             return;
         }
         state = State.CONNECTING;
-        long attempt = Math.max(incarnation + 1, clock.millis());
-        incarnation = attempt;
+        long attempt = incarnation = settings.incarnations().next(); // above every earlier one, across restarts too
         PahoClients.retire(client);
         inbound.clear();
         try {

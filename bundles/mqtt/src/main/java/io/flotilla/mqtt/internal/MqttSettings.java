@@ -1,5 +1,6 @@
 package io.flotilla.mqtt.internal;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 record MqttSettings(List<String> serverUris, String clientId, String username, char[] password, int keepAlive,
         int connectTimeout, Duration reconnectMin, Duration reconnectMax, String topicPrefix, int maxInflight,
-        int offlineBuffer, int maxTaskBytes, int maxMessageBytes, int maxTransferBytes, TlsSetup tls) {
+        int offlineBuffer, int maxTaskBytes, int maxMessageBytes, int maxTransferBytes, TlsSetup tls,
+        Incarnations incarnations) {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttSettings.class);
 
@@ -24,10 +26,10 @@ record MqttSettings(List<String> serverUris, String clientId, String username, c
      * {@link #from}, saying in one line why settings the node cannot join with are refused (it never
      * runs on without the fleet unnoticed), and warning of a certificate near its end.
      */
-    static MqttSettings checked(MqttConfig config, String nodeName) {
+    static MqttSettings checked(MqttConfig config, String nodeName, Path dataDirectory) {
         MqttSettings settings;
         try {
-            settings = from(config, nodeName);
+            settings = from(config, nodeName, dataDirectory.resolve("incarnation"));
         } catch (IllegalArgumentException e) {
             LOG.error("Node {} cannot join the fleet: {} (io.flotilla.mqtt.cfg)", nodeName, e.getMessage());
             throw e;
@@ -39,7 +41,13 @@ record MqttSettings(List<String> serverUris, String clientId, String username, c
         return settings;
     }
 
+    /** The settings, with incarnations kept in memory only. */
     static MqttSettings from(MqttConfig config, String nodeName) {
+        return from(config, nodeName, null);
+    }
+
+    /** The settings, with the node's incarnations kept in {@code incarnationFile} (null: in memory). */
+    static MqttSettings from(MqttConfig config, String nodeName, Path incarnationFile) {
         // No broker named: this node's own embedded one, over TLS when the node has an identity (the
         // embedded broker then takes the same identity and requires TLS).
         String broker = firstNonBlank(config.broker_url(), config.tls_keystore().isBlank() ? "127.0.0.1" : "ssl://127.0.0.1");
@@ -52,7 +60,8 @@ record MqttSettings(List<String> serverUris, String clientId, String username, c
                 config.password().isEmpty() ? null : config.password().toCharArray(), config.keepalive(),
                 config.connect_timeout(), seconds(config.reconnect_min()), seconds(config.reconnect_max()),
                 config.topic_prefix().trim(), config.max_inflight(), config.offline_buffer(), config.max_task_bytes(),
-                config.max_message_bytes(), config.max_transfer_bytes(), tls);
+                config.max_message_bytes(), config.max_transfer_bytes(), tls,
+                new Incarnations(incarnationFile, Clock.systemUTC()));
     }
 
     /** The broker(s), for logs and heartbeats: no credentials are ever part of them. */
