@@ -71,11 +71,16 @@ final class FleetBenchmarks {
         }
     }
 
-    /** The benchmarks' own agent bundles come from group io.flotilla.fixtures, which an operator would allow. */
+    /**
+     * The benchmarks' own agent bundles come from group io.flotilla.fixtures, which an operator would
+     * allow; failed process() calls follow one another at poll_interval, as in Flotilla's quick cycle.
+     */
     private static void allowFixtures(Fleet fleet) throws java.io.IOException {
         for (String node : new String[] {"a", "b"}) {
             fleet.configure(node, "io.flotilla.security.cfg", "bundle.locations",
                     "mvn:io.flotilla/, mvn:io.flotilla.fixtures/, file:${karaf.base}/deploy/");
+            // The restart figure times restarting to running; the crasher's failures come at poll_interval
+            fleet.configure(node, "io.flotilla.agents.cfg", "process.backoff", "poll");
         }
     }
 }

@@ -27,7 +27,18 @@ public abstract class FleetCommandTests {
     protected MqttProbe probe;
 
     protected static void startFleet(Fleet.BrokerKind kind) throws Exception {
-        fleet = Fleet.start(kind, Installation.unpack("commands-" + kind.name().toLowerCase()), "north", "south");
+        fleet = Fleet.prepare(kind, Installation.unpack("commands-" + kind.name().toLowerCase()));
+        try {
+            for (String node : new String[] {"north", "south"}) {
+                // Flotilla's quick cycle, for the crasher's restarts within the tests' waits; the default, Wactorz
+                // pauses of 2, 4, 8, 16 s between failed process() calls, is the self-test's (LauncherIT)
+                fleet.configure(node, "io.flotilla.agents.cfg", "process.backoff", "poll");
+            }
+            fleet.startNodes("north", "south");
+        } catch (Exception | AssertionError e) {
+            fleet.close(); // no node outlives a failed start
+            throw e;
+        }
     }
 
     @AfterClass

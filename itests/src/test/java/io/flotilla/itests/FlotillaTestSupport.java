@@ -81,6 +81,9 @@ public abstract class FlotillaTestSupport {
                     System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository")),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", " "),
             editConfigurationFilePut("etc/io.flotilla.node.cfg", "node.name", "itest-node"),
+            // Flotilla's quick cycle after a failed process(), for restarts within the tests' waits; the
+            // default Wactorz pauses (2, 4, 8, 16 s) are checked by the self-test and the unit tests
+            editConfigurationFilePut("etc/io.flotilla.agents.cfg", "process.backoff", "poll"),
             // The fixtures' directory is one the node may take code from, as an operator would allow one.
             editConfigurationFilePut("etc/io.flotilla.security.cfg", "bundle.locations",
                     "mvn:io.flotilla/, mvn:io.flotilla.fixtures/, file:${karaf.base}/deploy/, file:" + fixtures + "/"),

@@ -46,7 +46,7 @@ public final class SelfTest {
         Map<String, Check> checks = new LinkedHashMap<>();
         checks.put("stable agent", this::stableAgent);
         checks.put("crash and restart", this::crashAndRestart);
-        checks.put("back-off 3, 6, 12, 24, 48, 60 s", this::backOff);
+        checks.put("back-off: failed calls 2, 4, 8, 16 s apart, restarts 3, 6, 12, 24, 48, 60 s later", this::backOff);
         checks.put("budget exhaustion", this::budgetExhaustion);
         checks.put("deliberate stop", this::deliberateStop);
         checks.put("health credit", this::healthCredit);
@@ -104,8 +104,12 @@ public final class SelfTest {
             Script failing = alwaysFailing(sandbox);
             sandbox.addType("failing", failing);
             sandbox.spawn(Sandbox.agent("crash", "failing", "poll_interval", 1));
-            sandbox.advanceSeconds(4);
-            expect(sandbox.state("crash") == AgentState.RESTARTING, "restarting after 5 failures, was " + sandbox.state("crash"));
+            sandbox.advanceSeconds(29.9);
+            expect(sandbox.state("crash") == AgentState.RUNNING, "4 failures, 2 + 4 + 8 + 16 s apart, do not restart it, was "
+                    + sandbox.state("crash"));
+            sandbox.advanceSeconds(0.1);
+            expect(sandbox.state("crash") == AgentState.RESTARTING, "restarting after the fifth failure, at 30 s, was "
+                    + sandbox.state("crash"));
             sandbox.advanceSeconds(3);
             expect(failing.setups.get() == 2, "set up again 3 s later, setups " + failing.setups.get());
             expect(sandbox.agent("crash").restartCount() == 1, "restart_count 1");
@@ -117,12 +121,13 @@ public final class SelfTest {
             Script failing = alwaysFailing(sandbox);
             sandbox.addType("failing", failing);
             sandbox.spawn(Sandbox.agent("backoff", "failing", "poll_interval", 0.001, "max_restarts", 6));
-            sandbox.advanceSeconds(300);
+            sandbox.advanceSeconds(400);
             List<Long> gaps = new ArrayList<>();
             for (int i = 1; i < failing.setupTimes.size(); i++) {
                 gaps.add(Duration.between(failing.setupTimes.get(i - 1), failing.setupTimes.get(i)).toSeconds());
             }
-            expect(gaps.equals(List.of(3L, 6L, 12L, 24L, 48L, 60L)), "delays " + gaps);
+            // each run: five failures 2 + 4 + 8 + 16 s apart, then restart_delay doubling from 3 s
+            expect(gaps.equals(List.of(33L, 36L, 42L, 54L, 78L, 90L)), "delays " + gaps);
         }
     }
 
@@ -160,9 +165,9 @@ public final class SelfTest {
             });
             sandbox.addType("flaky", flaky);
             sandbox.spawn(Sandbox.agent("credit", "flaky", "poll_interval", 1));
-            sandbox.advanceSeconds(7);
+            sandbox.advanceSeconds(31); // five failures 2 + 4 + 8 + 16 s apart: the crash at 30 s
             expect(sandbox.agent("credit").restartCount() == 1, "restart_count 1 after the crash");
-            sandbox.advanceSeconds(10);
+            sandbox.advanceSeconds(13); // set up again at 33 s, ten successes by 42 s
             expect(sandbox.agent("credit").restartCount() == 0, "credited back after 10 successes, was "
                     + sandbox.agent("credit").restartCount());
         }

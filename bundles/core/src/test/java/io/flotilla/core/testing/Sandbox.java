@@ -21,6 +21,7 @@ import io.flotilla.api.AgentState;
 import io.flotilla.core.internal.runtime.AgentFactory;
 import io.flotilla.core.internal.runtime.AgentSystem;
 import io.flotilla.core.internal.runtime.Installer;
+import io.flotilla.core.internal.runtime.ProcessBackoff;
 import io.flotilla.core.internal.runtime.RuntimeEnvironment;
 import io.flotilla.core.internal.store.AgentRecordStore;
 import io.flotilla.core.internal.store.StateStore;
@@ -46,10 +47,15 @@ public final class Sandbox implements AutoCloseable {
     private final List<AgentEvent> events = new CopyOnWriteArrayList<>();
     private final AtomicLong registrations = new AtomicLong();
 
-    /** A sandbox in a fresh temporary directory, deleted on close. */
+    /** A sandbox in a fresh temporary directory, deleted on close; the node's default pauses after failures. */
     public static Sandbox create() {
+        return create(ProcessBackoff.WACTORZ);
+    }
+
+    /** A sandbox in a fresh temporary directory, deleted on close, pausing after a failed process() as {@code backoff} says. */
+    public static Sandbox create(ProcessBackoff backoff) {
         try {
-            return new Sandbox(Files.createTempDirectory("flotilla-sandbox"), true, () -> 0.5, Installer.NONE);
+            return new Sandbox(Files.createTempDirectory("flotilla-sandbox"), true, () -> 0.5, Installer.NONE, backoff);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -61,13 +67,18 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public Sandbox(Path directory, boolean ownsDirectory, DoubleSupplier random, Installer installer) {
+        this(directory, ownsDirectory, random, installer, ProcessBackoff.WACTORZ);
+    }
+
+    public Sandbox(Path directory, boolean ownsDirectory, DoubleSupplier random, Installer installer,
+            ProcessBackoff backoff) {
         this.directory = directory;
         this.ownsDirectory = ownsDirectory;
         Json json = new Json();
         RuntimeEnvironment env = new RuntimeEnvironment(NODE, time, time, time, random, json,
                 new StateStore(directory.resolve("state"), json, time.clock()),
                 new AgentRecordStore(directory.resolve("agents"), json, time.clock()), installer,
-                Duration.ofSeconds(60), Duration.ofSeconds(5));
+                Duration.ofSeconds(60), Duration.ofSeconds(5), backoff);
         system = new AgentSystem(env);
         system.addListener(events::add);
         system.restore();

@@ -31,6 +31,7 @@ import io.flotilla.core.internal.exec.TimerScheduler;
 import io.flotilla.core.internal.runtime.AgentFactory;
 import io.flotilla.core.internal.runtime.AgentSystem;
 import io.flotilla.core.internal.runtime.Installer;
+import io.flotilla.core.internal.runtime.ProcessBackoff;
 import io.flotilla.core.internal.runtime.RuntimeEnvironment;
 import io.flotilla.core.internal.store.AgentRecordStore;
 import io.flotilla.core.internal.store.StateStore;
@@ -80,7 +81,8 @@ public final class AgentRuntimeComponent implements AgentRuntime {
         this.system = new AgentSystem(new RuntimeEnvironment(node.name(), dispatcher, events, timer, Math::random, json,
                 new StateStore(data.resolve("state"), json, timer.clock()),
                 new AgentRecordStore(data.resolve("agents"), json, timer.clock()), installer,
-                Settings.seconds(config.boot_type_wait()), Settings.seconds(config.stop_timeout())));
+                Settings.seconds(config.boot_type_wait()), Settings.seconds(config.stop_timeout()),
+                ProcessBackoff.of(config.process_backoff())));
         this.declarations = new Declarations(system, data.resolve("declarations.json"), json);
         system.useAutostarter(this::autostart);
         try {

@@ -20,4 +20,8 @@ public @interface AgentsConfig {
 
     @AttributeDefinition(description = "Seconds a stop waits for an agent's running callback to return")
     double stop_timeout() default 10;
+
+    @AttributeDefinition(description = "After a failed process(): wactorz waits min(2^n, 30) s before the next call, as the "
+            + "Wactorz runner (2, 4, 8, 16 s, then the fifth in a row restarts the agent); poll calls again after poll_interval")
+    String process_backoff() default "wactorz";
 }

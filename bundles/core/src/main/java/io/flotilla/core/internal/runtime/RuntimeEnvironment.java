@@ -24,8 +24,17 @@ import io.flotilla.util.Json;
  * @param installer    installs bundles a spawn names
  * @param bootTypeWait how long an agent restored at boot waits for its type to appear
  * @param stopTimeout  how long a stop waits for an agent's running callback to return
+ * @param processBackoff how long an agent waits after a failed {@code process()}
  */
 public record RuntimeEnvironment(String nodeName, Executor dispatcher, Executor events, Scheduler scheduler, DoubleSupplier random,
         Json json, StateStore states, AgentRecordStore records, Installer installer, Duration bootTypeWait,
-        Duration stopTimeout) {
+        Duration stopTimeout, ProcessBackoff processBackoff) {
+
+    /** An environment with the Wactorz runner's pauses after failed {@code process()} calls, the node's default. */
+    public RuntimeEnvironment(String nodeName, Executor dispatcher, Executor events, Scheduler scheduler,
+            DoubleSupplier random, Json json, StateStore states, AgentRecordStore records, Installer installer,
+            Duration bootTypeWait, Duration stopTimeout) {
+        this(nodeName, dispatcher, events, scheduler, random, json, states, records, installer, bootTypeWait, stopTimeout,
+                ProcessBackoff.WACTORZ);
+    }
 }

@@ -109,7 +109,11 @@ final class Supervisor {
     }
 
     private void scheduleTick(int forRun) {
-        cell.run().setTimer(env.scheduler().schedule(config.pollInterval(), () -> cell.signal(() -> tick(forRun))));
+        scheduleTick(forRun, config.pollInterval());
+    }
+
+    private void scheduleTick(int forRun, Duration delay) {
+        cell.run().setTimer(env.scheduler().schedule(delay, () -> cell.signal(() -> tick(forRun))));
     }
 
     private boolean current(int forRun) {
@@ -141,8 +145,12 @@ final class Supervisor {
                     + Failures.describe(failure));
             return;
         } else {
+            Duration pause = env.processBackoff().after(policy.consecutiveFailures(), config.pollInterval());
             cell.status().recordError("process", Severity.WARNING, "process() failed (" + policy.consecutiveFailures()
-                    + " of " + SupervisorPolicy.ESCALATION_THRESHOLD + " in a row before a restart): " + Failures.describe(failure));
+                    + " of " + SupervisorPolicy.ESCALATION_THRESHOLD + " in a row before a restart; next call in "
+                    + Failures.seconds(pause) + " s): " + Failures.describe(failure));
+            scheduleTick(forRun, pause);
+            return;
         }
         scheduleTick(forRun);
     }

@@ -64,7 +64,7 @@ class ActorRuleTest {
         system = new AgentSystem(new RuntimeEnvironment("test-node", dispatcher, eventThread, timer, Math::random, json,
                 new StateStore(data.resolve("state"), json, timer.clock()),
                 new AgentRecordStore(data.resolve("agents"), json, timer.clock()), Installer.NONE,
-                Duration.ofSeconds(5), Duration.ofSeconds(5)));
+                Duration.ofSeconds(5), Duration.ofSeconds(5), ProcessBackoff.POLL)); // five timeouts within the test's wait
         system.addListener(events::add);
         system.restore();
     }

@@ -26,7 +26,12 @@ import io.flotilla.runtime.AgentEvent;
  */
 class SupervisionTest {
 
-    private final Sandbox sandbox = Sandbox.create();
+    /**
+     * Flotilla's quick cycle (process.backoff = poll): a failed process() is followed by the next call
+     * after poll_interval. The restart rules are the same in both; the default, Wactorz pauses
+     * between failures, is {@link WactorzBackoffTest}'s.
+     */
+    private final Sandbox sandbox = Sandbox.create(ProcessBackoff.POLL);
 
     @AfterEach
     void close() {
