@@ -119,7 +119,16 @@ public abstract class FleetCommandTests {
         Map<String, Object> alert = probe.await("agents/" + actorId + "/alert", s -> true, LIMIT).json();
         assertEquals("warning", alert.get("severity"));
         assertTrue(alert.toString(), alert.get("message").toString().contains("is above 0.0C"));
-        probe.await("agents/" + actorId + "/logs", s -> s.json().get("message").toString().startsWith("Temperature: "), LIMIT);
+        Map<String, Object> line = probe.await("agents/" + actorId + "/logs", s -> s.json().get("message").toString()
+                .startsWith("Temperature: "), LIMIT).json();
+        // The Wactorz runner's shape, beside Flotilla's own fields
+        assertEquals("log", line.get("type"));
+        assertEquals("mq-hot", line.get("agent"));
+        assertEquals("temperature-sensor", line.get("agent_type"));
+        Map<String, Object> beat = probe.await("agents/" + actorId + "/heartbeat", s -> true, LIMIT).json();
+        assertEquals("mq-hot", beat.get("agent"));
+        assertTrue(beat.toString(), beat.containsKey("cpu") && beat.containsKey("memory_mb") && beat.containsKey("task")
+                && Boolean.FALSE.equals(beat.get("protected")));
         probe.await("sensors/temperature", s -> "north".equals(s.json().get("node")), LIMIT);
         probe.publish("nodes/north/stop", "{\"name\": \"mq-hot\", \"delete\": true}");
     }

@@ -135,18 +135,20 @@ class ExampleAgentsTest {
     @Test
     void crasherWithFailEveryRestartsAfterFiveFailures() {
         sandbox.spawn(agent("c", "crasher", "poll_interval", 1, "config", Map.of("fail_every", true)));
-        sandbox.advanceSeconds(4);
-        assertEquals(AgentState.RESTARTING, sandbox.state("c"));
+        sandbox.advanceSeconds(29.9); // failures at 0, 2, 6 and 14 s: the node's default pauses of 2, 4, 8, 16 s
+        assertEquals(AgentState.RUNNING, sandbox.state("c"));
+        sandbox.advanceSeconds(0.1);
+        assertEquals(AgentState.RESTARTING, sandbox.state("c"), "the fifth failure, at 30 s");
         assertEquals(1, sandbox.agent("c").restartCount());
     }
 
     @Test
     void crasherWithFailAfterSucceedsThatManyTimesPerRun() {
         sandbox.spawn(agent("c", "crasher", "poll_interval", 1, "config", Map.of("fail_after", 3)));
-        sandbox.advanceSeconds(6.5);
+        sandbox.advanceSeconds(32.9); // successes at 0, 1, 2 s; failures at 3, 5, 9, 17 s
         assertEquals(AgentState.RUNNING, sandbox.state("c"), "3 successes then 4 failures");
         assertEquals(4, sandbox.errors("c").size());
-        sandbox.advanceSeconds(1);
-        assertEquals(AgentState.RESTARTING, sandbox.state("c"), "the fifth failure restarts it");
+        sandbox.advanceSeconds(0.1);
+        assertEquals(AgentState.RESTARTING, sandbox.state("c"), "the fifth failure, at 33 s, restarts it");
     }
 }

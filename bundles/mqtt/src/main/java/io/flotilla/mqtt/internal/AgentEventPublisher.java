@@ -19,6 +19,11 @@ import io.flotilla.spi.fleet.FleetTopics;
  * ({@code agents/{id}/heartbeat}), {@code errors} (with phase, severity, error, restart_count),
  * {@code logs}, {@code alert}, and a {@code manifest} whenever an agent starts running. Needs nothing
  * but the fleet connection: events carry what it publishes. Called on the node's event thread.
+ * <p>
+ * Each payload has the Wactorz runner's fields too (docs/protocol.md, "Agent events"): the name as
+ * {@code agent}; a log line's {@code type} is {@code log}, its agent's type then {@code agent_type};
+ * a heartbeat's {@code cpu}, {@code memory_mb} (0: not measured per agent), {@code task} and
+ * {@code protected}.
  */
 @Component(service = AgentEventListener.class)
 public final class AgentEventPublisher implements AgentEventListener {
@@ -58,7 +63,7 @@ public final class AgentEventPublisher implements AgentEventListener {
                 }
             }
             case LOG -> {
-                Map<String, Object> line = base(event);
+                Map<String, Object> line = logLine(event);
                 line.put("level", event.severity().wireName());
                 line.put("message", event.message());
                 fleet.publish(topics.agent(event.actorId(), "logs"), line, false);
@@ -68,8 +73,10 @@ public final class AgentEventPublisher implements AgentEventListener {
                 alert.put("severity", event.severity().wireName());
                 alert.put("message", event.message());
                 fleet.publish(topics.agent(event.actorId(), "alert"), alert, false);
-                Map<String, Object> line = new LinkedHashMap<>(alert);
+                Map<String, Object> line = logLine(event);
+                line.put("severity", event.severity().wireName());
                 line.put("level", event.severity().wireName());
+                line.put("message", event.message());
                 fleet.publish(topics.agent(event.actorId(), "logs"), line, false);
             }
             case REMOVED, PRESENT -> {
@@ -95,10 +102,19 @@ public final class AgentEventPublisher implements AgentEventListener {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("actor_id", event.actorId());
         payload.put("name", event.agent());
+        payload.put("agent", event.agent());
         payload.put("node", event.node());
         payload.put("type", event.type());
         payload.put("timestamp", Wire.seconds(event.timestamp()));
         return payload;
+    }
+
+    /** A line of {@code agents/{id}/logs}: Wactorz's {@code type} is {@code log}, so the agent's type is {@code agent_type}. */
+    private Map<String, Object> logLine(AgentEvent event) {
+        Map<String, Object> line = base(event);
+        line.put("type", "log");
+        line.put("agent_type", event.type());
+        return line;
     }
 
     private Map<String, Object> heartbeat(AgentEvent event) {
@@ -106,10 +122,22 @@ public final class AgentEventPublisher implements AgentEventListener {
         beat.put("state", event.state().wireName());
         beat.put("restart_count", event.restartCount());
         beat.put("epoch", event.epoch());
+        wactorzHeartbeat(beat, event.state());
         if (event.message() != null) {
             beat.put("detail", event.message());
         }
         return beat;
+    }
+
+    /**
+     * The fields a Wactorz dashboard reads: {@code task} is {@code running} or the state, as the runner
+     * has it; CPU and memory are not measured per agent in a shared JVM, so 0, as the runner sends.
+     */
+    private static void wactorzHeartbeat(Map<String, Object> beat, AgentState state) {
+        beat.put("cpu", 0.0);
+        beat.put("memory_mb", 0.0);
+        beat.put("task", state.wireName());
+        beat.put("protected", false);
     }
 
     /** The periodic form, from the agent list. */
@@ -117,12 +145,14 @@ public final class AgentEventPublisher implements AgentEventListener {
         Map<String, Object> beat = new LinkedHashMap<>();
         beat.put("actor_id", agent.actorId());
         beat.put("name", agent.name());
+        beat.put("agent", agent.name());
         beat.put("node", agent.node());
         beat.put("type", agent.type());
         beat.put("timestamp", timestamp);
         beat.put("state", agent.state().wireName());
         beat.put("restart_count", agent.restartCount());
         beat.put("epoch", agent.epoch());
+        wactorzHeartbeat(beat, agent.state());
         return beat;
     }
 
