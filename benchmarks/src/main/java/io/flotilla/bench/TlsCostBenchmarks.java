@@ -6,8 +6,6 @@ import static io.flotilla.bench.FleetSupport.number;
 import static io.flotilla.bench.FleetSupport.spawnAndWait;
 import static io.flotilla.bench.FleetSupport.stopAndForget;
 
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +17,7 @@ import javax.net.ssl.SSLSocketFactory;
 import io.flotilla.itests.process.Installation;
 import io.flotilla.itests.process.NodeProcess;
 import io.flotilla.itests.tls.FleetPki;
+import io.flotilla.mqtt.internal.NoDelaySocketFactory;
 import io.flotilla.mqtt.testing.MosquittoBroker;
 
 /**
@@ -147,61 +146,6 @@ final class TlsCostBenchmarks {
 
     /** The operator's side of TLS, with Nagle off as every client of the benchmark has it. */
     private static SSLSocketFactory tls(Path p12, Path caDirectory) throws Exception {
-        return new NoDelayTls(FleetPki.tls(p12, caDirectory));
-    }
-
-    /** TLS sockets with TCP_NODELAY. */
-    private static final class NoDelayTls extends SSLSocketFactory {
-        private final SSLSocketFactory delegate;
-
-        NoDelayTls(SSLSocketFactory delegate) {
-            this.delegate = delegate;
-        }
-
-        private static Socket noDelay(Socket socket) throws java.io.IOException {
-            socket.setTcpNoDelay(true);
-            return socket;
-        }
-
-        @Override
-        public String[] getDefaultCipherSuites() {
-            return delegate.getDefaultCipherSuites();
-        }
-
-        @Override
-        public String[] getSupportedCipherSuites() {
-            return delegate.getSupportedCipherSuites();
-        }
-
-        @Override
-        public Socket createSocket() throws java.io.IOException {
-            return noDelay(delegate.createSocket());
-        }
-
-        @Override
-        public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws java.io.IOException {
-            return noDelay(delegate.createSocket(socket, host, port, autoClose));
-        }
-
-        @Override
-        public Socket createSocket(String host, int port) throws java.io.IOException {
-            return noDelay(delegate.createSocket(host, port));
-        }
-
-        @Override
-        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws java.io.IOException {
-            return noDelay(delegate.createSocket(host, port, localHost, localPort));
-        }
-
-        @Override
-        public Socket createSocket(InetAddress host, int port) throws java.io.IOException {
-            return noDelay(delegate.createSocket(host, port));
-        }
-
-        @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-                throws java.io.IOException {
-            return noDelay(delegate.createSocket(address, port, localAddress, localPort));
-        }
+        return NoDelaySocketFactory.plainTls(FleetPki.tls(p12, caDirectory));
     }
 }

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,6 +34,11 @@ public record SignedEnvelope(String key, String node, String kind, Instant issue
      * Everything else is an operator's to sign.
      */
     public static final Set<String> NODE_KINDS = Set.of("migrate_in", "migrate_abort", "code_request");
+
+    /** The node that signs as {@code key}, when {@code key} is a node's ({@code node:NAME}). */
+    public static Optional<String> nodeOf(String key) {
+        return key.startsWith(NODE_KEY) ? Optional.of(key.substring(NODE_KEY.length())) : Optional.empty();
+    }
 
     /** A header for a command signed now, valid for {@code validity}, with a fresh random nonce. */
     public static SignedEnvelope fresh(String key, String node, String kind, Instant now, Duration validity) {

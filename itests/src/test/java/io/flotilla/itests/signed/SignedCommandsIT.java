@@ -321,7 +321,7 @@ public class SignedCommandsIT {
         Map<String, Object> header = (Map<String, Object>) document.get("signed");
         String kind = header == null ? "spawn" : (String) header.get("kind");
         String id = header == null ? (String) document.computeIfAbsent("request_id", k -> "unsigned-" + UUID.randomUUID())
-                : (String) JSON.readValue((String) header.get("command"), Map.class).get("request_id");
+                : requestId(document);
         probe.publish("nodes/alpha/" + kind, JSON.writeValueAsString(document));
         return id;
     }

@@ -35,6 +35,11 @@ public final class NoDelaySocketFactory extends SocketFactory {
         return new NoDelaySocketFactory(inbound);
     }
 
+    /** TLS sockets from {@code delegate} that read whatever comes: for the benchmarks' raw clients. */
+    public static SSLSocketFactory plainTls(SSLSocketFactory delegate) {
+        return new Tls(delegate, null);
+    }
+
     /** TLS sockets from {@code delegate} that refuse a message over its topic's limit. */
     static SSLSocketFactory tls(SSLSocketFactory delegate, InboundLimits inbound) {
         return new Tls(delegate, inbound);
@@ -91,7 +96,7 @@ public final class NoDelaySocketFactory extends SocketFactory {
         }
 
         private Socket guard(Socket socket) throws IOException {
-            return noDelay(new GuardedSslSocket((SSLSocket) socket, inbound));
+            return noDelay(inbound == null ? socket : new GuardedSslSocket((SSLSocket) socket, inbound));
         }
 
         @Override

@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.flotilla.core.internal.declare.Declarations;
+import io.flotilla.core.internal.signing.SignatureCheck;
 import io.flotilla.core.internal.runtime.AgentSystem;
 import io.flotilla.runtime.CommandApprovals;
 import io.flotilla.runtime.CommandEnvelope;
@@ -44,7 +45,6 @@ public final class CommandIntake implements Commands, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandIntake.class);
     private static final int REMEMBERED_REQUESTS = 4096;
-    private static final String STANDING_ORDER = "desired_state";
     /** How long after the node starts a command may wait for the bundle that handles its kind. */
     static final Duration HANDLER_GRACE = Duration.ofSeconds(120);
 
@@ -183,7 +183,7 @@ public final class CommandIntake implements Commands, AutoCloseable {
             envelope = admitted.envelope();
             // A retained desired state comes again at every reconnect, request id and all: the node
             // reconciles each time, as the protocol promises, and a reconcile is harmless to repeat
-            boolean standingOrder = STANDING_ORDER.equals(kind) && origin.retained();
+            boolean standingOrder = SignatureCheck.STANDING_KINDS.contains(kind) && origin.retained();
             if (envelope.requestId() != null && !standingOrder && !recent.firstTime(kind + ":" + envelope.requestId())) {
                 LOG.debug("{} request {} already handled; ignoring the repeat", kind, envelope.requestId());
                 deliver(onResult, new CommandResult(gate.node(), true, null, Map.of(),

@@ -122,7 +122,8 @@ public final class NonceLedger {
         }
         int before = until.size();
         until.values().removeIf(end -> end.isBefore(now));
-        if (until.size() < before && now.isAfter(prunedBefore)) {
+        boolean pruned = until.size() < before && now.isAfter(prunedBefore);
+        if (pruned) {
             prunedBefore = now;
         }
         if (until.size() >= MAX_NONCES) {
@@ -130,7 +131,10 @@ public final class NonceLedger {
         }
         Last lastBefore = lastByKind.get(kind);
         until.put(nonce, keep);
-        StringBuilder text = new StringBuilder(keep + " " + nonce + "\n" + PRUNED + prunedBefore + "\n");
+        StringBuilder text = new StringBuilder(keep + " " + nonce + "\n");
+        if (pruned) {
+            text.append(PRUNED).append(prunedBefore).append('\n');
+        }
         if (standing) {
             lastByKind.put(kind, new Last(nonce, issued));
             text.append(LAST).append(kind).append(' ').append(nonce).append(' ').append(issued).append('\n');

@@ -26,17 +26,17 @@ public final class SignatureCheck {
     static final Duration SKEW = Duration.ofSeconds(60);
     /**
      * Standing orders: published retained, they hold until a newer one replaces them. The one taken
-     * last is taken again when it comes again as a retained message, and an older one is refused.
+     * last is taken again when it comes again as a retained message, and an older one is refused. The
+     * intake runs one that comes retained again whatever its request id: a reconcile is harmless to repeat.
      */
-    static final Set<String> STANDING_KINDS = Set.of("desired_state");
+    public static final Set<String> STANDING_KINDS = Set.of("desired_state");
 
     /** A command that passed: its text, and who signed it ({@code node:NAME} for a node). */
     public record Verified(String command, String signer) {
 
         /** The node that signed, if a node did. */
         public Optional<String> signingNode() {
-            return signer.startsWith(SignedEnvelope.NODE_KEY) ? Optional.of(signer.substring(SignedEnvelope.NODE_KEY.length()))
-                    : Optional.empty();
+            return SignedEnvelope.nodeOf(signer);
         }
     }
 

@@ -58,9 +58,7 @@ public record SignedCommand(SignedEnvelope header, String command, byte[] signat
 
     /** The node that signed, for a command signed as {@code node:NAME}. */
     public Optional<String> signingNode() {
-        return header.key().startsWith(SignedEnvelope.NODE_KEY)
-                ? Optional.of(header.key().substring(SignedEnvelope.NODE_KEY.length()))
-                : Optional.empty();
+        return SignedEnvelope.nodeOf(header.key());
     }
 
     private static String text(Map<?, ?> signed, String field) {
