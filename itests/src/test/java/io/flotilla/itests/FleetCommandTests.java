@@ -140,13 +140,22 @@ public abstract class FleetCommandTests {
         String actorId = (String) result("r-crash").get("actor_id");
         String errors = "agents/" + actorId + "/errors";
 
-        Map<String, Object> warning = probe.awaitJson(errors, "severity", "warning", LIMIT);
-        assertEquals("process", warning.get("phase"));
-        Map<String, Object> restart = probe.awaitJson(errors, "severity", "error", LIMIT);
-        assertTrue(restart.toString(), restart.get("error").toString().contains("restarting in 0.2 s (restart 1 of 2)"));
+        // The Wactorz runner's shapes: process failures counted, critical from the third; the
+        // supervisor's restart a warning and its giving up fatal, each with the agent's name
+        Map<String, Object> warning = probe.awaitJson(errors, "phase", "process", LIMIT);
+        assertEquals("warning", warning.get("severity"));
+        assertEquals(1, warning.get("consecutive"));
+        assertEquals("mq-crasher", warning.get("agent"));
+        Map<String, Object> critical = probe.awaitJson(errors, "consecutive", 3, LIMIT);
+        assertEquals("critical", critical.get("severity"));
+        Map<String, Object> restart = probe.awaitJson(errors, "phase", "supervisor", LIMIT);
+        assertEquals("warning", restart.get("severity"));
+        assertTrue(restart.toString(), restart.get("error").toString().startsWith("Agent crashed, restarting in 0.2 s (attempt 1/2): "));
         assertEquals(1, restart.get("restart_count"));
+        assertEquals("process", restart.get("cause_phase"));
         Map<String, Object> fatal = probe.awaitJson(errors, "severity", "fatal", LIMIT);
-        assertTrue(fatal.toString(), fatal.get("error").toString().contains("restart budget exhausted"));
+        assertEquals("supervisor", fatal.get("phase"));
+        assertTrue(fatal.toString(), fatal.get("error").toString().startsWith("Restart budget exhausted after 3 crashes: "));
         probe.awaitJson("agents/" + actorId + "/heartbeat", "state", "failed", LIMIT);
 
         probe.publish("nodes/south/spawn", spawnJson("mq-broken", "crasher", "\"restart_delay\": 0.05, \"config\": {\"fail_setup\": true}", "r-broken"));

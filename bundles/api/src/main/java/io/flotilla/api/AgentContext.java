@@ -31,6 +31,15 @@ public interface AgentContext {
     /** Publishes {@code data} as JSON to {@code topic} on the fleet broker. */
     void publish(String topic, Object data);
 
+    /**
+     * Publishes a result of this agent on {@code agents/{actor_id}/results} as
+     * {@code {"agent", "node", "result", "timestamp"}}, where Wactorz dashboards look for it
+     * ({@code publish_result}). {@code result} must be JSON-serialisable.
+     *
+     * @since 1.1.0
+     */
+    void publishResult(Object result);
+
     /** Adds a line to this agent's log ({@code agent:logs}, {@code agents/{id}/logs}). */
     void log(String message);
 

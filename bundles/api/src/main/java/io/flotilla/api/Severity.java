@@ -2,9 +2,12 @@ package io.flotilla.api;
 
 import java.util.Locale;
 
-/** The severity of an alert or an error event. On the wire it is the lower-case name. */
+/**
+ * The severity of an alert or an error event. On the wire it is the lower-case name. {@code CRITICAL}
+ * is the Wactorz runner's: a {@code process()} failing for the third time in a row or more.
+ */
 public enum Severity {
-    INFO, WARNING, ERROR, FATAL;
+    INFO, WARNING, ERROR, CRITICAL, FATAL;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
@@ -19,7 +22,7 @@ public enum Severity {
         try {
             return valueOf(normalised);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown severity '" + text + "' (info, warning, error, fatal)");
+            throw new IllegalArgumentException("unknown severity '" + text + "' (info, warning, error, critical, fatal)");
         }
     }
 }

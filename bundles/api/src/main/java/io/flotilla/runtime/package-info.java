@@ -5,10 +5,11 @@
  * {@code io.flotilla.api}; the contracts between Flotilla's own bundles are in {@code io.flotilla.spi.*}.
  *
  * <p>2.0.0: the plumbing between bundles moved to {@code io.flotilla.spi.*} and the helpers to a
- * private package of each implementation bundle.
+ * private package of each implementation bundle. 2.2.0: {@code AgentEvent} has {@code fields} and
+ * results.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package io.flotilla.runtime;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,6 +23,17 @@ public interface FleetRequests {
             Duration timeout);
 
     /**
+     * As {@link #request}, for a peer that replies without {@code request_id}, as a Wactorz runner
+     * does: the reply topic is the request's own ({@code nodes/{n}/reply/{request id}}), and what
+     * comes there first is the reply. A reply in the Wactorz shape (the handler's object as it is, or
+     * {@code {"result": text}}) completes as {@code {"result": ...}}; one with {@code error} as it is.
+     *
+     * @since 1.2.0
+     */
+    CompletionStage<Map<String, Object>> requestWithOwnTopic(String topic, Map<String, Object> payload,
+            String replyField, Duration timeout);
+
+    /**
      * A reply topic of this node and the reply that will come there, for a request this node sends
      * some other way (several in one message, say). Ends at {@code timeout} like {@link #request}.
      */

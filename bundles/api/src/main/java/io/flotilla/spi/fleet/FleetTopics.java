@@ -52,6 +52,14 @@ public final class FleetTopics {
         return own("reply");
     }
 
+    /**
+     * {@code nodes/{this node}/reply/+}: the reply topics of requests to peers that reply without a
+     * request id (Wactorz runners), one topic each, the last level naming the request.
+     */
+    public String repliesByTopic() {
+        return own("reply/+");
+    }
+
     /** {@code agents/by-name/{name}/task}. */
     public String task(String agentName) {
         return prefix + "agents/by-name/" + agentName + "/task";

@@ -120,6 +120,10 @@ public final class Migrator implements Migrations, MigrationOrders, OutgoingMove
         if (!node.get().online()) {
             return Optional.of("node " + target + " is offline");
         }
+        if (!node.get().speaksFlotilla()) {
+            return Optional.of("node " + target + " is a " + node.get().runner() + " runner, which does not speak Flotilla's"
+                    + " migration handoff: stop the agent here and spawn it there instead (its state stays here)");
+        }
         return Optional.empty();
     }
 

@@ -16,8 +16,9 @@ import io.flotilla.spi.fleet.FleetTopics;
 
 /**
  * What happens to agents, on the fleet broker: a heartbeat on every state change
- * ({@code agents/{id}/heartbeat}), {@code errors} (with phase, severity, error, restart_count),
- * {@code logs}, {@code alert}, and a {@code manifest} whenever an agent starts running. Needs nothing
+ * ({@code agents/{id}/heartbeat}), {@code errors} (with phase, severity, error, restart_count, and
+ * {@code consecutive} or {@code cause_phase} where the event has them), {@code logs}, {@code alert},
+ * {@code results}, and a {@code manifest} whenever an agent starts running. Needs nothing
  * but the fleet connection: events carry what it publishes. Called on the node's event thread.
  * <p>
  * Each payload has the Wactorz runner's fields too (docs/protocol.md, "Agent events"): the name as
@@ -57,6 +58,7 @@ public final class AgentEventPublisher implements AgentEventListener {
                 error.put("error", event.message());
                 error.put("restart_count", event.restartCount());
                 error.put("state", event.state().wireName());
+                error.putAll(event.fields()); // consecutive, cause_phase
                 fleet.publish(topics.agent(event.actorId(), "errors"), error, false);
                 if (STATE_PHASE.equals(event.phase())) {
                     errors.report(nodeError(event));
@@ -78,6 +80,11 @@ public final class AgentEventPublisher implements AgentEventListener {
                 line.put("level", event.severity().wireName());
                 line.put("message", event.message());
                 fleet.publish(topics.agent(event.actorId(), "logs"), line, false);
+            }
+            case RESULT -> {
+                Map<String, Object> result = base(event);
+                result.put("result", event.fields().get("result"));
+                fleet.publish(topics.agent(event.actorId(), "results"), result, false);
             }
             case REMOVED, PRESENT -> {
                 // REMOVED: the node's next heartbeat no longer lists it. PRESENT: nothing happened;

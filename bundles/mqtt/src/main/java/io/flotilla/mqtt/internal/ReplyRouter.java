@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,7 +29,9 @@ import io.flotilla.util.DaemonThreads;
 /**
  * Requests from this node and their replies: each request gets a fresh id, replies come to
  * {@code nodes/{n}/reply} with that id in {@code request_id}; a reply completes exactly the
- * request of its id, a late one is dropped, and every request ends at its timeout.
+ * request of its id, a late one is dropped, and every request ends at its timeout. A Wactorz runner
+ * echoes no id: a request to one has a reply topic of its own, {@code nodes/{n}/reply/{id}}, and
+ * the topic names the request.
  */
 @Component(service = FleetRequests.class)
 public final class ReplyRouter implements FleetRequests {
@@ -40,6 +43,7 @@ public final class ReplyRouter implements FleetRequests {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timeouts;
     private final Subscription replies;
+    private final Subscription repliesByTopic;
 
     private record Pending(CompletableFuture<Map<String, Object>> reply, ScheduledFuture<?> timeout) {
     }
@@ -49,12 +53,15 @@ public final class ReplyRouter implements FleetRequests {
         this.fleet = fleet;
         this.timeouts = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("flotilla-request-timeouts"));
         timeouts.setRemoveOnCancelPolicy(true);
-        this.replies = fleet.subscribe(fleet.topics().replies(), (topic, payload, retained) -> complete(payload));
+        this.replies = fleet.subscribe(fleet.topics().replies(), (topic, payload, retained) -> complete(payload, null));
+        this.repliesByTopic = fleet.subscribe(fleet.topics().repliesByTopic(),
+                (topic, payload, retained) -> complete(payload, topic.substring(topic.lastIndexOf('/') + 1)));
     }
 
     @Deactivate
     void deactivate() {
         replies.close();
+        repliesByTopic.close();
         timeouts.shutdownNow();
         pending.values().forEach(p -> p.reply().completeExceptionally(new IllegalStateException("the node is stopping")));
         pending.clear();
@@ -72,6 +79,17 @@ public final class ReplyRouter implements FleetRequests {
     }
 
     @Override
+    public CompletionStage<Map<String, Object>> requestWithOwnTopic(String topic, Map<String, Object> payload,
+            String replyField, Duration timeout) {
+        Expected expected = expect(timeout);
+        Map<String, Object> body = new LinkedHashMap<>(payload);
+        body.put("request_id", expected.requestId());
+        body.put(replyField, expected.replyTopic() + "/" + expected.requestId());
+        fleet.publish(topic, body, false);
+        return expected.reply();
+    }
+
+    @Override
     public Expected expect(Duration timeout) {
         String id = UUID.randomUUID().toString();
         CompletableFuture<Map<String, Object>> reply = new CompletableFuture<>();
@@ -80,8 +98,11 @@ public final class ReplyRouter implements FleetRequests {
         return new Expected(id, fleet.topics().replies(), reply.minimalCompletionStage());
     }
 
-    /** On the delivery thread: completes the request the reply names, if it still waits. */
-    private void complete(byte[] payload) {
+    /**
+     * On the delivery thread: completes the request the reply names, if it still waits. A reply on a
+     * request's own topic ({@code topicId} not null) is named by the topic.
+     */
+    private void complete(byte[] payload, String topicId) {
         Map<String, Object> reply;
         try {
             reply = wire.object(payload);
@@ -89,12 +110,29 @@ public final class ReplyRouter implements FleetRequests {
             LOG.debug("A reply that is not a JSON object is dropped: {}", e.getMessage());
             return;
         }
+        if (topicId != null && !reply.containsKey("request_id")) {
+            reply = wactorzReply(reply);
+            reply.put("request_id", topicId);
+        }
         Pending waiting = reply.get("request_id") instanceof String id ? pending.remove(id) : null;
         if (waiting == null) {
             return; // late, not ours, or without request_id: no request can be told
         }
         waiting.timeout().cancel(false);
         waiting.reply().complete(reply);
+    }
+
+    /**
+     * A Wactorz runner's reply in Flotilla's shape: it sends the handler's object as it is, anything
+     * else as {@code {"result": text}}, and an error as {@code {"error", ...}}.
+     */
+    private static Map<String, Object> wactorzReply(Map<String, Object> reply) {
+        if (reply.containsKey("error") || reply.keySet().equals(Set.of("result"))) {
+            return new LinkedHashMap<>(reply);
+        }
+        Map<String, Object> wrapped = new LinkedHashMap<>();
+        wrapped.put("result", reply);
+        return wrapped;
     }
 
     private void expire(String id, Duration timeout) {

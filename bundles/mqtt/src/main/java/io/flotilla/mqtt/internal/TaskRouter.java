@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AskException;
+import io.flotilla.api.Reply;
 import io.flotilla.api.Severity;
 import io.flotilla.api.Subscription;
 import io.flotilla.mqtt.internal.Wire.MalformedPayload;
@@ -42,7 +43,10 @@ import io.flotilla.util.Replies;
  * Tasks addressed by name, {@code agents/by-name/{name}/task}: the node that holds {@code name}
  * hands {@code payload} to its mailbox and, when {@code _reply_topic} is given, sends
  * {@code {"result": ...}} or {@code {"error": ...}} there, echoing {@code request_id} and
- * {@code correlation_id}. Runs on the delivery thread, which is safe: an ask only enqueues.
+ * {@code correlation_id}. A Wactorz runner's {@code send_to} ({@code _remote_task} and no id) gets
+ * the reply its agent expects: the handler's object as it is, anything else as
+ * {@code {"result": ...}}, a failure as {@code {"error", "error_phase", "agent"}}. Runs on the
+ * delivery thread, which is safe: an ask only enqueues.
  *
  * <p>A node subscribes to the task topic of each agent it holds, from the agent's first event (or
  * its {@code PRESENT} event, for agents that were there before this component) until it is removed,
@@ -61,6 +65,7 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRouter.class);
     private static final int FORWARD_CHUNK = 100;
     private static final double MAX_TIMEOUT_SECONDS = 3600;
+    private static final String HANDLE_TASK_PHASE = "handle_task";
 
     private final FleetConnection fleet;
     private final AgentManager agents;
@@ -162,6 +167,7 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
         Map<String, Object> correlation = new LinkedHashMap<>();
         Duration timeout = DEFAULT_TIMEOUT;
         String sender = null;
+        boolean wactorzAsker = false;
         if (message instanceof Map<?, ?> envelope && envelope.containsKey("payload")) {
             body = envelope.get("payload");
             replyTo = envelope.get("_reply_topic") instanceof String text && !text.isBlank() ? text : null;
@@ -171,6 +177,7 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
                 }
             }
             sender = envelope.get("_sender") instanceof String from ? from : null;
+            wactorzAsker = correlation.isEmpty() && Boolean.TRUE.equals(envelope.get("_remote_task"));
             if (envelope.get("_timeout") instanceof Number seconds && seconds.doubleValue() > 0) {
                 // Bounded: a timeout of 1e308 s would overflow the timer, and no asker waits a day.
                 timeout = Duration.ofMillis(Math.round(Math.min(seconds.doubleValue(), MAX_TIMEOUT_SECONDS) * 1000));
@@ -187,21 +194,12 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
             return;
         }
         String reply = replyTo;
+        boolean wactorzShape = wactorzAsker;
         agents.askFrom(sender, name, body, timeout).whenComplete((answer, failure) -> {
-            Map<String, Object> response = new LinkedHashMap<>(correlation);
-            response.put("agent", name);
-            response.put("node", topics.node());
-            if (failure == null) {
-                response.put("result", answer.value());
-            } else {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                response.put("error", cause.getMessage());
-                if (cause instanceof AskException ask) {
-                    response.put("reason", ask.reason().name().toLowerCase());
-                }
-            }
-            response.put("timestamp", wire.now());
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            Map<String, Object> response = wactorzShape ? wactorzReply(name, answer, cause)
+                    : reply(name, correlation, answer, cause);
             try {
                 fleet.publishTransient(reply, response);
             } catch (IllegalArgumentException notJson) {
@@ -209,6 +207,40 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
                 fleet.publishTransient(reply, Map.of("error", "the reply of " + name + " is not JSON: " + notJson.getMessage()));
             }
         });
+    }
+
+    private Map<String, Object> reply(String name, Map<String, Object> correlation, Reply answer, Throwable cause) {
+        Map<String, Object> response = new LinkedHashMap<>(correlation);
+        response.put("agent", name);
+        response.put("node", topics.node());
+        if (cause == null) {
+            response.put("result", answer.value());
+        } else {
+            response.put("error", cause.getMessage());
+            if (cause instanceof AskException ask) {
+                response.put("reason", ask.reason().name().toLowerCase());
+                if (ask.reason() == AskException.Reason.HANDLER_FAILED) {
+                    response.put("error_phase", HANDLE_TASK_PHASE);
+                }
+            }
+        }
+        response.put("timestamp", wire.now());
+        return response;
+    }
+
+    /** The reply the Wactorz runner's {@code send_to} returns to its agent, which reads it as the handler's. */
+    private static Map<String, Object> wactorzReply(String name, Reply answer, Throwable cause) {
+        Map<String, Object> response = new LinkedHashMap<>();
+        if (cause != null) {
+            response.put("error", cause.getMessage());
+            response.put("error_phase", HANDLE_TASK_PHASE);
+            response.put("agent", name);
+        } else if (answer.value() instanceof Map<?, ?> object) {
+            object.forEach((key, value) -> response.put(String.valueOf(key), value));
+        } else {
+            response.put("result", answer.value());
+        }
+        return response;
     }
 
     private void reportError(AgentInfo agent, String error) {

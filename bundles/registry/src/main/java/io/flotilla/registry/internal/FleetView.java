@@ -61,6 +61,7 @@ final class FleetView {
         long memoryUsedMb = -1;
         List<String> agents = List.of();
         String broker;
+        String runner = NodeInfo.FLOTILLA;
         double uptimeSeconds;
         double interval = DEFAULT_INTERVAL;
         Instant lastSeen;
@@ -106,6 +107,7 @@ final class FleetView {
                 return full(node);
             }
             entry.incarnation = incarnation;
+            entry.runner = NodeInfo.FLOTILLA; // only Flotilla nodes keep a retained status
             entry.lastHeard = now;
             entry.lastSeen = now;
             goOnline(entry, now);
@@ -157,6 +159,7 @@ final class FleetView {
         entry.cpuPercent = beat.cpuPercent();
         entry.memoryUsedMb = beat.memoryUsedMb();
         entry.broker = beat.broker();
+        entry.runner = beat.runner();
         entry.uptimeSeconds = beat.uptimeSeconds();
         entry.interval = beat.interval();
         entry.lastHeard = now;
@@ -338,6 +341,7 @@ final class FleetView {
             node.put("mem_used_mb", e.memoryUsedMb);
             node.put("agents", e.agents);
             node.put("broker", e.broker);
+            node.put("runner", e.runner);
             node.put("heartbeat_interval", e.interval);
             node.put("last_seen", e.lastSeen.toString());
             node.put("status_since", e.statusSince.toString());
@@ -348,11 +352,11 @@ final class FleetView {
 
     private static NodeInfo info(Entry e) {
         return new NodeInfo(e.name, e.online, e.capabilities, e.cpuPercent, e.memoryUsedMb, e.agents.size(), e.lastSeen,
-                e.incarnation);
+                e.incarnation, e.runner);
     }
 
-    /** What a node heartbeat says. */
+    /** What a node heartbeat says; {@code runner} is {@link NodeInfo#WACTORZ} for one without an incarnation. */
     record Heartbeat(long incarnation, List<String> capabilities, double cpuPercent, long memoryUsedMb,
-            List<String> agents, String broker, double uptimeSeconds, double interval) {
+            List<String> agents, String broker, double uptimeSeconds, double interval, String runner) {
     }
 }

@@ -128,10 +128,19 @@ public final class NodeRegistry implements FleetRegistry {
                     + MAX_AGENTS_PER_NODE + " agents, or one that is not a capability or agent name");
             return;
         }
+        if ("offline".equals(beat.get("status"))) {
+            // A Wactorz runner's last word, having no Will: as an offline status of incarnation 0, which
+            // takes a Wactorz runner offline and is a late Will to any Flotilla node.
+            refused.note(view.status(node, "offline", number(beat.get("incarnation")), "stopped (its last heartbeat)",
+                    instant(beat.get("timestamp"))));
+            return;
+        }
+        // Flotilla's heartbeats always carry the node's incarnation; the Wactorz runner's never do.
+        String runner = beat.containsKey("incarnation") ? NodeInfo.FLOTILLA : NodeInfo.WACTORZ;
         String problem = view.heartbeat(node, new FleetView.Heartbeat(number(beat.get("incarnation")), capabilities,
                 decimal(beat.get("cpu_pct"), -1), number(beat.get("mem_used_mb")), agents,
                 beat.get("broker") instanceof String broker ? broker : null, decimal(beat.get("uptime_s"), 0),
-                decimal(beat.get("heartbeat_interval"), FleetView.DEFAULT_INTERVAL)));
+                decimal(beat.get("heartbeat_interval"), FleetView.DEFAULT_INTERVAL), runner));
         refused.note(problem);
         if (problem == null) {
             dirty.set(true);
@@ -212,6 +221,7 @@ public final class NodeRegistry implements FleetRegistry {
                         entry.memoryUsedMb = number(node.get("mem_used_mb"));
                         entry.agents = List.copyOf(texts(node.get("agents")));
                         entry.broker = node.get("broker") instanceof String broker ? broker : null;
+                        entry.runner = node.get("runner") instanceof String runner ? runner : NodeInfo.FLOTILLA;
                         entry.interval = decimal(node.get("heartbeat_interval"), FleetView.DEFAULT_INTERVAL);
                         entry.statusSince = node.get("status_since") instanceof String since ? Instant.parse(since) : entry.lastSeen;
                         known.add(entry);

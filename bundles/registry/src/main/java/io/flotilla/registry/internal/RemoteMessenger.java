@@ -22,7 +22,8 @@ import io.flotilla.util.Replies;
 /**
  * Tells and asks to agents on other nodes, through {@code agents/by-name/{name}/task}. The fleet
  * registry says whether any online node holds the name: one that none holds fails at once
- * ({@code no such agent}) instead of waiting out its timeout.
+ * ({@code no such agent}) instead of waiting out its timeout. An ask to an agent on a Wactorz runner,
+ * which replies without the request id, has a reply topic of its own.
  */
 final class RemoteMessenger {
 
@@ -57,7 +58,12 @@ final class RemoteMessenger {
             return CompletableFuture.failedFuture(new AskException(AskException.Reason.UNDELIVERABLE, agent,
                     "cannot ask " + agent + ": this node is not connected to the fleet broker " + fleet.broker()));
         }
-        return requests.request(fleet.topics().task(agent), envelope(sender, payload, timeout), "_reply_topic", timeout)
+        boolean echoesRequestId = registry.nodeOf(agent).flatMap(registry::node).map(node -> node.info().speaksFlotilla())
+                .orElse(true);
+        Map<String, Object> task = envelope(sender, payload, timeout);
+        String topic = fleet.topics().task(agent);
+        return (echoesRequestId ? requests.request(topic, task, "_reply_topic", timeout)
+                : requests.requestWithOwnTopic(topic, task, "_reply_topic", timeout))
                 .handle((answer, failure) -> {
                     if (failure != null) {
                         throw new CompletionException(Replies.failure(agent, timeout, failure));
@@ -78,6 +84,7 @@ final class RemoteMessenger {
 
     private static Map<String, Object> envelope(String sender, Object payload, Duration timeout) {
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put("_remote_task", true); // as the Wactorz runner's send_to
         body.put("payload", payload);
         if (sender != null) {
             body.put("_sender", sender);

@@ -49,7 +49,7 @@ class FleetViewTest {
     private final FleetView view = new FleetView(clock, 3, Duration.ofHours(24), 5, changes::add);
 
     private static FleetView.Heartbeat beat(long incarnation, double cpu, List<String> capabilities, String... agents) {
-        return new FleetView.Heartbeat(incarnation, capabilities, cpu, 512, List.of(agents), "tcp://b:1883", 60, 10);
+        return new FleetView.Heartbeat(incarnation, capabilities, cpu, 512, List.of(agents), "tcp://b:1883", 60, 10, NodeInfo.FLOTILLA);
     }
 
     private boolean online(String node) {
@@ -80,6 +80,36 @@ class FleetViewTest {
         assertFalse(online("rpi"));
         assertEquals("missed 3 heartbeats", view.node("rpi").orElseThrow().statusReason());
         assertEquals(Optional.empty(), view.nodeOf("anything"));
+    }
+
+    @Test
+    void aWactorzRunnerIsAMemberKnownByItsHeartbeatsAloneAndGoesOfflineWhenTheyStop() {
+        view.heartbeat("wnode", new FleetView.Heartbeat(0, List.of(), -1, 0, List.of("wecho"), "127.0.0.1", 0,
+                FleetView.DEFAULT_INTERVAL, NodeInfo.WACTORZ));
+
+        NodeInfo wnode = view.node("wnode").orElseThrow().info();
+        assertTrue(wnode.online(), "no retained status, no Will: its heartbeat is enough");
+        assertEquals(NodeInfo.WACTORZ, wnode.runner());
+        assertFalse(wnode.speaksFlotilla());
+        assertEquals(Optional.of("wnode"), view.nodeOf("wecho"));
+        clock.advance(30.6);
+        view.check();
+        assertFalse(online("wnode"));
+        assertEquals("missed 3 heartbeats", view.node("wnode").orElseThrow().statusReason());
+    }
+
+    @Test
+    void aWactorzRunnersLastHeartbeatTakesItOfflineButCannotSilenceAFlotillaNode() {
+        view.heartbeat("wnode", new FleetView.Heartbeat(0, List.of(), -1, 0, List.of(), "b", 0, 10, NodeInfo.WACTORZ));
+        view.status("rpi", "online", 5, null, clock.now);
+
+        // NodeRegistry reads {"status": "offline"} on a heartbeat as an offline status of incarnation 0
+        view.status("wnode", "offline", 0, "stopped (its last heartbeat)", clock.now);
+        view.status("rpi", "offline", 0, "stopped (its last heartbeat)", clock.now);
+
+        assertFalse(online("wnode"));
+        assertTrue(online("rpi"), "to a Flotilla node, incarnation 0 is a session long gone");
+        assertEquals(NodeInfo.FLOTILLA, view.node("rpi").orElseThrow().info().runner());
     }
 
     @Test
@@ -117,7 +147,7 @@ class FleetViewTest {
     void implausibleMessagesAreRefusedAndChangeNothing() {
         assertTrue(view.heartbeat("alpha", beat(Long.MAX_VALUE, 1, List.of())).contains("ahead of this node's clock"));
         assertTrue(view.status("alpha", "offline", Long.MAX_VALUE, "stopped", clock.now).contains("ahead"));
-        FleetView.Heartbeat dayLong = new FleetView.Heartbeat(1, List.of(), 1, 512, List.of(), "b", 60, 86_400);
+        FleetView.Heartbeat dayLong = new FleetView.Heartbeat(1, List.of(), 1, 512, List.of(), "b", 60, 86_400, NodeInfo.FLOTILLA);
         assertTrue(view.heartbeat("alpha", dayLong).contains("heartbeat interval 86400.0 s is outside"));
         assertTrue(view.heartbeat("../etc", beat(1, 1, List.of())).contains("no node name"));
 

@@ -19,6 +19,7 @@ import io.flotilla.runtime.AgentEvent;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.spi.handoff.AgentSnapshot;
 import io.flotilla.spi.handoff.PendingMessage;
+import io.flotilla.util.Json;
 
 /**
  * One agent: its mailbox, its runs and its supervisor. Other threads only ask for things here
@@ -256,7 +257,7 @@ final class AgentCell implements Mailbox.Owner {
         try {
             created = chosen.create();
         } catch (RuntimeException e) {
-            supervisor.giveUp("resolve", "could not create an instance of type '" + config.type() + "' from "
+            supervisor.giveUp(TypeResolution.COMPILE_PHASE, "could not create an instance of type '" + config.type() + "' from "
                     + chosen.provider() + ": " + Failures.describe(e));
             return;
         }
@@ -292,7 +293,11 @@ final class AgentCell implements Mailbox.Owner {
     }
 
     void emit(AgentEvent.Kind kind, String phase, Severity severity, String message) {
-        system.emit(this, kind, phase, severity, message);
+        emit(kind, phase, severity, message, Map.of());
+    }
+
+    void emit(AgentEvent.Kind kind, String phase, Severity severity, String message, Map<String, Object> fields) {
+        system.emit(this, kind, phase, severity, message, fields);
     }
 
     Instant now() {
@@ -300,6 +305,10 @@ final class AgentCell implements Mailbox.Owner {
     }
 
     // ---------------------------------------------------------------- collaborators and views
+
+    Json json() {
+        return env.json();
+    }
 
     AgentSystem system() {
         return system;

@@ -249,7 +249,7 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
                                 LOG.warn("Agent {}'s state is kept in {}", name, aside));
                         case KEEP -> { }
                     }
-                    emit(cell, AgentEvent.Kind.REMOVED, null, Severity.INFO, null);
+                    emit(cell, AgentEvent.Kind.REMOVED, null, Severity.INFO, null, Map.of());
                 }
             }
         });
@@ -374,7 +374,8 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
     // ---------------------------------------------------------------- events
 
     /** An event of {@code cell}: into its own log at once, to the listeners through the hub. */
-    void emit(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message) {
-        events.emit(cell, kind, phase, severity, message);
+    void emit(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message,
+            Map<String, Object> fields) {
+        events.emit(cell, kind, phase, severity, message, fields);
     }
 }

@@ -16,6 +16,7 @@ import io.flotilla.api.NodeInfo;
 import io.flotilla.api.Reply;
 import io.flotilla.api.Severity;
 import io.flotilla.api.Subscription;
+import io.flotilla.util.Json;
 
 /** The {@link AgentContext} of one run of one agent. */
 final class CellContext implements AgentContext {
@@ -47,6 +48,13 @@ final class CellContext implements AgentContext {
     @Override
     public void publish(String topic, Object data) {
         cell.system().messaging().publish(topic, data);
+    }
+
+    @Override
+    public void publishResult(Object result) {
+        // A JSON copy now: it must be serialisable, and the agent may change its own afterwards.
+        Json json = cell.json();
+        cell.status().result(json.fromTree(json.toTree(result), Object.class));
     }
 
     @Override

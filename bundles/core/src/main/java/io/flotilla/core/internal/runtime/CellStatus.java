@@ -1,6 +1,8 @@
 package io.flotilla.core.internal.runtime;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +71,13 @@ final class CellStatus {
     }
 
     void recordError(String phase, Severity severity, String message) {
+        recordError(phase, severity, message, Map.of());
+    }
+
+    /** An error with more to say on the wire: {@code consecutive}, {@code cause_phase}. */
+    void recordError(String phase, Severity severity, String message, Map<String, Object> fields) {
         rememberError(message);
-        cell.emit(AgentEvent.Kind.ERROR, phase, severity, message);
+        cell.emit(AgentEvent.Kind.ERROR, phase, severity, message, fields);
     }
 
     /** Sets the last error without an event: for a fatal error, whose event follows its state. */
@@ -85,6 +92,13 @@ final class CellStatus {
 
     void alert(String message, Severity severity) {
         cell.emit(AgentEvent.Kind.ALERT, null, severity, message);
+    }
+
+    /** A result of the agent's, a JSON value (a copy: the agent may change its own afterwards). */
+    void result(Object value) {
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("result", value);
+        cell.emit(AgentEvent.Kind.RESULT, null, Severity.INFO, "result", fields);
     }
 
     /** Every event of the agent: kept in its log and written to the node log, on the thread it happened. */
@@ -104,6 +118,7 @@ final class CellStatus {
             case ERROR -> event.severity().wireName() + " in " + event.phase() + ": " + event.message();
             case ALERT -> "alert (" + event.severity().wireName() + "): " + event.message();
             case LOG -> event.message();
+            case RESULT -> "result: " + event.fields().get("result");
             case REMOVED -> "removed" + (event.message() == null ? "" : ", moved to node " + event.message());
         };
     }

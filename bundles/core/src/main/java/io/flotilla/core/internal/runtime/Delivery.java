@@ -67,9 +67,9 @@ final class Delivery {
             return;
         }
         if (failure instanceof Error) {
-            cell.supervisor().crash("handle", where + " threw " + Failures.describe(failure));
+            cell.supervisor().crash("handle_task", where + " threw " + Failures.describe(failure));
         } else {
-            cell.status().recordError("handle", Severity.WARNING, where + " failed: " + Failures.describe(failure));
+            cell.status().recordError("handle_task", Severity.WARNING, where + " failed: " + Failures.describe(failure));
         }
     }
 

@@ -2,6 +2,7 @@ package io.flotilla.core.internal.runtime;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -54,7 +55,7 @@ final class EventHub {
                 return; // removed before it could join
             }
             for (AgentCell cell : cells.get()) {
-                tell(listener, event(cell, AgentEvent.Kind.PRESENT, null, Severity.INFO, cell.state().wireName()));
+                tell(listener, event(cell, AgentEvent.Kind.PRESENT, null, Severity.INFO, cell.state().wireName(), Map.of()));
             }
             listeners.add(listener);
         });
@@ -76,8 +77,9 @@ final class EventHub {
     }
 
     /** An event of {@code cell}: into the agent's own log at once, to the listeners on the delivery thread. */
-    void emit(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message) {
-        AgentEvent event = event(cell, kind, phase, severity, message);
+    void emit(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message,
+            Map<String, Object> fields) {
+        AgentEvent event = event(cell, kind, phase, severity, message, fields);
         cell.status().logEvent(event);
         submit(() -> listeners.forEach(listener -> {
             if (listeners.contains(listener)) { // not removed while this event was on its way
@@ -86,10 +88,11 @@ final class EventHub {
         }));
     }
 
-    private AgentEvent event(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message) {
+    private AgentEvent event(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message,
+            Map<String, Object> fields) {
         return new AgentEvent(kind, cell.name(), cell.actorId(), cell.config().type(), env.nodeName(), cell.state(),
                 cell.status().restartCount(), phase, severity, message, env.scheduler().clock().instant(), cell.config(),
-                cell.run().provider(), cell.epoch());
+                cell.run().provider(), cell.epoch(), fields);
     }
 
     private void submit(Runnable delivery) {

@@ -86,7 +86,7 @@ final class Handoffs {
             synchronized (locks.of(name)) {
                 if (cells.remove(name, cell)) {
                     recordDeparture(cell, newNode);
-                    system.emit(cell, AgentEvent.Kind.REMOVED, null, Severity.INFO, newNode);
+                    system.emit(cell, AgentEvent.Kind.REMOVED, null, Severity.INFO, newNode, Map.of());
                 }
                 releasing.remove(name);
             }

@@ -1,6 +1,7 @@
 package io.flotilla.core.internal.runtime;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.flotilla.api.AgentState;
 import io.flotilla.api.Severity;
@@ -15,6 +16,11 @@ import io.flotilla.runtime.SpawnConfig;
  * context.
  */
 final class Supervisor {
+
+    /** The phase of the supervisor's own decisions: a restart, or giving up. */
+    static final String SUPERVISOR_PHASE = "supervisor";
+    /** The Wactorz runner's: from the third {@code process()} failure in a row, it is critical. */
+    private static final int CRITICAL_FROM = 3;
 
     private final AgentCell cell;
     private final SpawnConfig config;
@@ -34,19 +40,27 @@ final class Supervisor {
         cell.status().restartCount(0);
     }
 
-    /** The run crashed: restart after the back-off, or give up when the policy says so. */
+    /**
+     * The run crashed in {@code phase}: restart after the back-off, or give up when the policy says so.
+     * Either is the supervisor's decision, reported as Wactorz does: phase {@code supervisor},
+     * {@code warning} for a restart and {@code fatal} for giving up, with the crash's own phase as
+     * {@code cause_phase}.
+     */
     void crash(String phase, String cause) {
         cell.run().end();
         SupervisorPolicy.Decision decision = policy.onCrash();
         cell.status().restartCount(policy.restartCount());
+        Map<String, Object> causePhase = Map.of("cause_phase", phase);
         if (!decision.restart()) {
-            giveUp(phase, cause + "; " + decision.reason());
+            String reason = "Restart budget exhausted after " + policy.restartCount() + " crashes: " + cause + "; "
+                    + decision.reason();
+            giveUp(SUPERVISOR_PHASE, reason, causePhase);
             return;
         }
-        String plan = "restarting in " + Failures.seconds(decision.delay()) + " s (restart " + policy.restartCount()
-                + " of " + config.maxRestarts() + ")";
+        String plan = "restarting in " + Failures.seconds(decision.delay()) + " s (attempt " + policy.restartCount()
+                + "/" + config.maxRestarts() + ")";
         cell.status().setState(AgentState.RESTARTING, plan);
-        cell.status().recordError(phase, Severity.ERROR, cause + "; " + plan);
+        cell.status().recordError(SUPERVISOR_PHASE, Severity.WARNING, "Agent crashed, " + plan + ": " + cause, causePhase);
         scheduleRun(decision.delay());
     }
 
@@ -58,25 +72,29 @@ final class Supervisor {
             cell.status().setState(AgentState.RESTARTING, "finished; starting again in " + Failures.seconds(decision.delay()) + " s");
             scheduleRun(decision.delay());
         } else {
-            finish(AgentState.STOPPED, "finished", null);
+            finish(AgentState.STOPPED, "finished", null, Map.of());
         }
     }
 
     /** Fatal: the agent fails for good, with {@code reason} as its last error. */
     void giveUp(String phase, String reason) {
+        giveUp(phase, reason, Map.of());
+    }
+
+    private void giveUp(String phase, String reason, Map<String, Object> fields) {
         cell.run().release();
         cell.run().cancelTimer();
         cell.types().cancelWait();
-        finish(AgentState.FAILED, reason, phase);
+        finish(AgentState.FAILED, reason, phase, fields);
     }
 
-    private void finish(AgentState end, String reason, String errorPhase) {
+    private void finish(AgentState end, String reason, String errorPhase, Map<String, Object> fields) {
         if (errorPhase != null) {
             cell.status().rememberError(reason); // before the state: whoever sees the agent failed also finds why
         }
         cell.status().setState(end, reason);
         if (errorPhase != null) {
-            cell.emit(AgentEvent.Kind.ERROR, errorPhase, Severity.FATAL, reason);
+            cell.emit(AgentEvent.Kind.ERROR, errorPhase, Severity.FATAL, reason, fields);
             cell.system().failedForGood(cell, reason);
         }
         cell.settle();
@@ -141,18 +159,26 @@ final class Supervisor {
                         + policy.restartCount());
             }
         } else if (policy.onProcessFailure()) {
+            processFailed(failure, "restarting the agent");
             crash("process", "process() failed " + SupervisorPolicy.ESCALATION_THRESHOLD + " times in a row, last: "
                     + Failures.describe(failure));
             return;
         } else {
             Duration pause = env.processBackoff().after(policy.consecutiveFailures(), config.pollInterval());
-            cell.status().recordError("process", Severity.WARNING, "process() failed (" + policy.consecutiveFailures()
-                    + " of " + SupervisorPolicy.ESCALATION_THRESHOLD + " in a row before a restart; next call in "
-                    + Failures.seconds(pause) + " s): " + Failures.describe(failure));
+            processFailed(failure, "next call in " + Failures.seconds(pause) + " s");
             scheduleTick(forRun, pause);
             return;
         }
         scheduleTick(forRun);
+    }
+
+    /** As Wactorz: a warning with how many in a row, critical from the third. */
+    private void processFailed(Throwable failure, String next) {
+        int consecutive = policy.consecutiveFailures();
+        Severity severity = consecutive >= CRITICAL_FROM ? Severity.CRITICAL : Severity.WARNING;
+        cell.status().recordError("process", severity, "process() failed (" + consecutive + " of "
+                + SupervisorPolicy.ESCALATION_THRESHOLD + " in a row before a restart; " + next + "): "
+                + Failures.describe(failure), Map.of("consecutive", consecutive));
     }
 
     /** One {@code process()} call under the {@code process_timeout} watchdog. */

@@ -17,6 +17,12 @@ import io.flotilla.runtime.SpawnConfig;
  */
 final class TypeResolution {
 
+    /**
+     * The phase of an agent whose type cannot be loaded: no bundle provides it, its bundle does not
+     * install, or no instance can be made. Wactorz calls code that does not load {@code compile}.
+     */
+    static final String COMPILE_PHASE = "compile";
+
     private final AgentCell cell;
     private final SpawnConfig config;
     private final RuntimeEnvironment env;
@@ -59,7 +65,7 @@ final class TypeResolution {
         } else if (mode == AgentCell.StartMode.RESTORE) {
             await(env.bootTypeWait(), "restored at node start");
         } else {
-            cell.supervisor().giveUp("resolve", "no installed bundle provides agent type '" + config.type() + "' (available: "
+            cell.supervisor().giveUp(COMPILE_PHASE, "no installed bundle provides agent type '" + config.type() + "' (available: "
                     + String.join(", ", cell.system().typeRegistry().types()) + "); name a 'bundle' to install it");
         }
     }
@@ -83,7 +89,7 @@ final class TypeResolution {
                 return;
             }
             if (failure != null) {
-                cell.supervisor().giveUp("install", "could not install " + String.join(", ", locations) + ": "
+                cell.supervisor().giveUp(COMPILE_PHASE, "could not install " + String.join(", ", locations) + ": "
                         + Failures.rootMessage(failure));
                 return;
             }
@@ -110,7 +116,7 @@ final class TypeResolution {
             deadline = env.scheduler().schedule(limit, () -> cell.signal(() -> {
                 if (forRun == cell.run().number() && waiting) {
                     waiting = false;
-                    cell.supervisor().giveUp("resolve", "agent type '" + config.type() + "' did not appear within "
+                    cell.supervisor().giveUp(COMPILE_PHASE, "agent type '" + config.type() + "' did not appear within "
                             + Failures.seconds(limit) + " s (" + why + ")");
                 }
             }));

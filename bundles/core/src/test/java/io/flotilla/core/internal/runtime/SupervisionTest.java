@@ -68,7 +68,7 @@ class SupervisionTest {
     }
 
     @Test
-    void fiveFailedProcessCallsInARowCrashAndRestartAfterTheFirstDelay() {
+    void fiveFailedProcessCallsInARowCrashAndRestartAfterTheFirstDelayReportedAsWactorzDoes() {
         Script failing = sandbox.script().onProcess((ctx, call) -> {
             throw boom();
         });
@@ -78,14 +78,23 @@ class SupervisionTest {
         sandbox.advanceSeconds(3.9);
         assertEquals(AgentState.RUNNING, sandbox.state("f"), "four failures in a row do not crash it");
         assertEquals(4, sandbox.errors("f").size());
-        assertTrue(sandbox.errors("f").stream().allMatch(e -> e.severity() == Severity.WARNING && "process".equals(e.phase())));
+        assertTrue(sandbox.errors("f").stream().allMatch(e -> "process".equals(e.phase())));
+        assertEquals(List.of(Severity.WARNING, Severity.WARNING, Severity.CRITICAL, Severity.CRITICAL),
+                sandbox.errors("f").stream().map(AgentEvent::severity).toList(), "critical from the third in a row");
+        assertEquals(List.of(1, 2, 3, 4), sandbox.errors("f").stream().map(e -> e.fields().get("consecutive")).toList());
 
         sandbox.advanceSeconds(0.1);
         assertEquals(AgentState.RESTARTING, sandbox.state("f"), "the fifth escalates at t=4 s");
         assertEquals(1, sandbox.agent("f").restartCount());
-        AgentEvent crash = sandbox.errors("f").get(4);
-        assertEquals(Severity.ERROR, crash.severity());
-        assertTrue(crash.message().contains("restarting in 3.0 s (restart 1 of 5)"), crash.message());
+        AgentEvent fifth = sandbox.errors("f").get(4);
+        assertEquals(Severity.CRITICAL, fifth.severity());
+        assertEquals(5, fifth.fields().get("consecutive"));
+        AgentEvent restart = sandbox.errors("f").get(5);
+        assertEquals("supervisor", restart.phase());
+        assertEquals(Severity.WARNING, restart.severity());
+        assertTrue(restart.message().startsWith("Agent crashed, restarting in 3.0 s (attempt 1/5): process() failed 5 times"),
+                restart.message());
+        assertEquals("process", restart.fields().get("cause_phase"));
         assertEquals(1, failing.teardowns.get());
 
         sandbox.advanceSeconds(2.999);
@@ -122,7 +131,10 @@ class SupervisionTest {
         assertEquals(AgentState.FAILED, sandbox.state("c"));
         assertEquals(6, crashing.setups.get(), "the first run and 5 restarts");
         AgentEvent fatal = sandbox.errors("c").get(sandbox.errors("c").size() - 1);
+        assertEquals("supervisor", fatal.phase());
         assertEquals(Severity.FATAL, fatal.severity());
+        assertTrue(fatal.message().startsWith("Restart budget exhausted after 6 crashes: process() failed 5 times"),
+                fatal.message());
         assertTrue(fatal.message().contains("restart budget exhausted (max_restarts 5)"), fatal.message());
 
         sandbox.advanceSeconds(3600);
@@ -206,7 +218,7 @@ class SupervisionTest {
 
         assertEquals(AgentState.FAILED, sandbox.state("ghost"));
         AgentEvent fatal = sandbox.errors("ghost").get(0);
-        assertEquals("resolve", fatal.phase());
+        assertEquals("compile", fatal.phase(), "Wactorz's phase for code that does not load");
         assertEquals(Severity.FATAL, fatal.severity());
         assertTrue(fatal.message().contains("no installed bundle provides agent type 'no-such-type' (available: echo)"),
                 fatal.message());
@@ -218,7 +230,7 @@ class SupervisionTest {
 
         assertEquals(AgentState.FAILED, sandbox.state("ghost"));
         AgentEvent fatal = sandbox.errors("ghost").get(0);
-        assertEquals("install", fatal.phase());
+        assertEquals("compile", fatal.phase());
         assertTrue(fatal.message().contains("could not install mvn:com.example/missing/1.0: this node cannot install bundles"),
                 fatal.message());
     }

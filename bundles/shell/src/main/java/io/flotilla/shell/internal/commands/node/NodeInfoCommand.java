@@ -34,6 +34,8 @@ public class NodeInfoCommand implements Action {
         line("Name", node.name());
         line("Status", (node.online() ? "online" : "offline") + (details.statusReason() == null ? "" : " (" + details.statusReason() + ")")
                 + " since " + NodeListCommand.ago(details.statusSince(), now));
+        line("Runner", node.speaksFlotilla() ? node.runner()
+                : node.runner() + " (takes spawns and tasks; no migration handoff, no retained status)");
         line("Incarnation", String.valueOf(node.incarnation()));
         line("Capabilities", String.join(", ", node.capabilities()));
         line("CPU", node.cpuPercent() < 0 ? "-" : String.format("%.1f %%", node.cpuPercent()));

@@ -29,11 +29,13 @@ public class NodeListCommand implements Action {
         table.column("Memory MB").alignRight();
         table.column("Agents").alignRight();
         table.column("Last seen");
+        table.column("Runner");
         Instant now = Instant.now();
         for (NodeInfo node : registry.nodes()) {
             table.addRow().addContent(node.name(), node.online() ? "online" : "offline",
                     String.join(", ", node.capabilities()), node.cpuPercent() < 0 ? "-" : String.format("%.1f", node.cpuPercent()),
-                    node.memoryUsedMb() < 0 ? "-" : node.memoryUsedMb(), node.agentCount(), ago(node.lastSeen(), now));
+                    node.memoryUsedMb() < 0 ? "-" : node.memoryUsedMb(), node.agentCount(), ago(node.lastSeen(), now),
+                    node.runner());
         }
         table.print(System.out);
         return null;
