@@ -123,6 +123,19 @@ final class AgentRun {
     }
 
     /**
+     * Lets go of an instance whose thread is stuck in it, with no callback and no release: the run's
+     * subscriptions and timer end, and the thread gives the instance back if it ever returns.
+     */
+    void abandon() {
+        cancelTimer();
+        closeSubscriptions();
+        instance = null;
+        factory = null;
+        context = null;
+        startedAt = null;
+    }
+
+    /**
      * Gives the instance back to its factory without a teardown (its setup failed, or it is given up):
      * what it subscribed to meanwhile is closed.
      */

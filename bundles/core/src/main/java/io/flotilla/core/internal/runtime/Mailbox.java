@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * {@link Owner#takesMessages() takes them}, at most {@value #THROUGHPUT} items per turn so that
  * a busy agent lets the others run. An agent with nothing queued holds no thread. Any thread may
  * {@link #signal} or {@link #enqueue}; everything else runs inside the context.
+ *
+ * <p>A callback that does not return even when interrupted can be {@link #abandonTurn abandoned}:
+ * its thread is left where it is, and the context goes on in a new turn on another thread. The
+ * abandoned turn touches nothing once its callback returns, if it ever does.
  */
 final class Mailbox implements Runnable {
 
@@ -40,6 +44,8 @@ final class Mailbox implements Runnable {
     private final Queue<Envelope> messages = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    // Which turn is the context's: one abandoned no longer is.
+    private final AtomicInteger turn = new AtomicInteger();
     private volatile Thread callbackThread;
 
     Mailbox(Executor dispatcher, Owner owner) {
@@ -89,6 +95,19 @@ final class Mailbox implements Runnable {
         }
     }
 
+    /**
+     * Gives up on the turn running now, whose callback is stuck: the context goes on in a new turn,
+     * on another thread, which runs {@code then} after the signals already queued. Only for a
+     * callback known not to have returned: the caller holds that knowledge under its own lock.
+     */
+    void abandonTurn(Runnable then) {
+        signals.add(then);
+        turn.incrementAndGet();
+        callbackThread = null;
+        scheduled.set(false);
+        schedule();
+    }
+
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             try {
@@ -102,9 +121,10 @@ final class Mailbox implements Runnable {
 
     @Override
     public void run() {
+        int mine = turn.get();
         callbackThread = Thread.currentThread();
         try {
-            for (int budget = THROUGHPUT; budget > 0; budget--) {
+            for (int budget = THROUGHPUT; budget > 0 && turn.get() == mine; budget--) {
                 Runnable action = signals.poll();
                 if (action != null) {
                     runSignal(action);
@@ -121,11 +141,13 @@ final class Mailbox implements Runnable {
                 owner.receive(envelope);
             }
         } finally {
-            callbackThread = null;
             Thread.interrupted();
-            scheduled.set(false);
-            if (hasWork()) {
-                schedule();
+            if (turn.get() == mine) { // an abandoned turn leaves the context to the turn that replaced it
+                callbackThread = null;
+                scheduled.set(false);
+                if (hasWork()) {
+                    schedule();
+                }
             }
         }
     }

@@ -3,6 +3,10 @@ package io.flotilla.core.internal.runtime;
 import java.time.Duration;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flotilla.api.Agent;
 import io.flotilla.api.AgentState;
 import io.flotilla.api.Severity;
 import io.flotilla.core.internal.exec.Scheduler.Cancellable;
@@ -21,6 +25,11 @@ final class Supervisor {
     static final String SUPERVISOR_PHASE = "supervisor";
     /** The Wactorz runner's: from the third {@code process()} failure in a row, it is critical. */
     private static final int CRITICAL_FROM = 3;
+    /** The longest an interrupted {@code process()} has to return before it is given up on. */
+    static final Duration MAX_HUNG_GRACE = Duration.ofSeconds(10);
+    /** What an abandoned call's thread finds when it returns: the agent has gone on without it. */
+    private static final Throwable ABANDONED = new ProcessTimeoutError("abandoned");
+    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
     private final AgentCell cell;
     private final SpawnConfig config;
@@ -48,6 +57,10 @@ final class Supervisor {
      */
     void crash(String phase, String cause) {
         cell.run().end();
+        decideAfterCrash(phase, cause);
+    }
+
+    private void decideAfterCrash(String phase, String cause) {
         SupervisorPolicy.Decision decision = policy.onCrash();
         cell.status().restartCount(policy.restartCount());
         Map<String, Object> causePhase = Map.of("cause_phase", phase);
@@ -144,7 +157,7 @@ final class Supervisor {
         }
         ProcessCall call = new ProcessCall();
         Throwable failure = call.invoke();
-        if (!current(forRun)) {
+        if (failure == ABANDONED || !current(forRun)) {
             return;
         }
         if (failure instanceof Error && !call.timedOut) {
@@ -181,20 +194,51 @@ final class Supervisor {
                 + Failures.describe(failure), Map.of("consecutive", consecutive));
     }
 
-    /** One {@code process()} call under the {@code process_timeout} watchdog. */
+    /**
+     * A {@code process()} call that did not return even when interrupted: one failure, and a restart
+     * on a fresh instance, the stuck one left to its thread. In the new turn of the context.
+     */
+    private void hung(int forRun, Duration limit) {
+        if (!current(forRun)) {
+            return;
+        }
+        policy.onProcessFailure();
+        String cause = "process() did not return within process_timeout of " + Failures.seconds(limit)
+                + " s, nor when interrupted; its instance is abandoned to its thread";
+        processFailed(new ProcessTimeoutError(cause), "restarting the agent on a fresh instance");
+        cell.run().abandon();
+        decideAfterCrash("process", cause);
+    }
+
+    /**
+     * One {@code process()} call under the {@code process_timeout} watchdog. At the limit the call is
+     * interrupted; if it has not returned as long again later (at most {@link #MAX_HUNG_GRACE}), it is
+     * given up on: the agent's context goes on without its thread.
+     */
     private final class ProcessCall {
         private final Thread thread = Thread.currentThread();
+        private final int forRun = cell.run().number();
+        private Duration limit;
         private boolean finished;
+        private boolean abandoned;
         boolean timedOut;
 
+        /** The call's failure, null, or {@link #ABANDONED} when the context has gone on without it. */
         Throwable invoke() {
-            Duration limit = config.processTimeout();
+            limit = config.processTimeout();
             Cancellable watchdog = limit.isZero() ? Cancellable.NONE : env.scheduler().schedule(limit, this::expire);
             AgentRun run = cell.run();
-            Throwable failure = Callbacks.call(() -> run.instance().process(run.context()));
+            Agent instance = run.instance();
+            AgentFactory factory = run.factory();
+            CellContext context = run.context();
+            Throwable failure = Callbacks.call(() -> instance.process(context));
             watchdog.cancel();
             synchronized (this) {
                 finished = true;
+                if (abandoned) {
+                    releaseAbandoned(instance, factory);
+                    return ABANDONED;
+                }
             }
             Thread.interrupted();
             if (timedOut) {
@@ -208,6 +252,27 @@ final class Supervisor {
             if (!finished) {
                 timedOut = true;
                 thread.interrupt();
+                Duration grace = limit.compareTo(MAX_HUNG_GRACE) < 0 ? limit : MAX_HUNG_GRACE;
+                env.scheduler().schedule(grace, this::abandonIfStuck);
+            }
+        }
+
+        private void abandonIfStuck() {
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                abandoned = true;
+            }
+            cell.mailbox().abandonTurn(() -> hung(forRun, limit));
+        }
+
+        /** On the abandoned thread, outside the context: the instance goes back to its factory. */
+        private void releaseAbandoned(Agent instance, AgentFactory factory) {
+            try {
+                factory.release(instance);
+            } catch (RuntimeException e) {
+                LOG.debug("Agent {}: releasing its abandoned instance failed", cell.name(), e);
             }
         }
     }

@@ -252,4 +252,56 @@ class ActorRuleTest {
         assertEquals("process", first.phase());
         await("the fifth timeout restarts it", () -> system.find("h").orElseThrow().restartCount() == 1);
     }
+
+    @Test
+    void aProcessThatIgnoresInterruptsIsGivenUpOnAndTheAgentRestartsOnAFreshInstance() throws Exception {
+        CountDownLatch letGo = new CountDownLatch(1);
+        AtomicInteger instances = new AtomicInteger();
+        AtomicInteger stuckReturned = new AtomicInteger();
+        AtomicInteger freshPolls = new AtomicInteger();
+        addType("stubborn", () -> {
+            boolean first = instances.incrementAndGet() == 1;
+            return new Agent() {
+                @Override
+                public void process(AgentContext ctx) {
+                    if (!first) {
+                        freshPolls.incrementAndGet();
+                        return;
+                    }
+                    while (letGo.getCount() > 0) { // deaf to interrupts, as blocking native code or a busy loop is
+                        try {
+                            letGo.await();
+                        } catch (InterruptedException ignored) {
+                            // carries on waiting
+                        }
+                    }
+                    stuckReturned.incrementAndGet();
+                }
+
+                @Override
+                public Object handle(Message message, AgentContext ctx) {
+                    return "instance " + (first ? 1 : 2);
+                }
+            };
+        });
+        spawn("s", "stubborn", "poll_interval", 0.05, "process_timeout", 0.2, "restart_delay", 0.1);
+
+        await("a fresh instance running", () -> instances.get() == 2 && system.find("s").orElseThrow().state() == AgentState.RUNNING);
+        List<AgentEvent> errors = events.stream().filter(e -> e.agent().equals("s") && e.kind() == AgentEvent.Kind.ERROR).toList();
+        assertEquals("process", errors.get(0).phase());
+        assertTrue(errors.get(0).message().contains("did not return within process_timeout of 0.2 s, nor when interrupted"),
+                errors.get(0).message());
+        assertEquals("supervisor", errors.get(1).phase());
+        assertEquals(1, system.find("s").orElseThrow().restartCount());
+        assertEquals("instance 2", system.askFrom(null, "s", "who?", DEADLINE).toCompletableFuture().join().value(),
+                "the agent's context goes on without the stuck thread");
+
+        letGo.countDown();
+        await("the stuck call to return", () -> stuckReturned.get() == 1);
+        int polled = freshPolls.get();
+        await("three more polls of the fresh instance", () -> freshPolls.get() >= polled + 3);
+        assertEquals(AgentState.RUNNING, system.find("s").orElseThrow().state());
+        assertEquals(2, instances.get());
+        assertEquals(2, events.stream().filter(e -> e.agent().equals("s") && e.kind() == AgentEvent.Kind.ERROR).count());
+    }
 }
