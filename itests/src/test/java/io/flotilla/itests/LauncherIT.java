@@ -155,6 +155,17 @@ public class LauncherIT {
             assertTrue(intruder.output(), intruder.output().contains("node side-a (pid ")
                     && intruder.output().contains("runs on " + home("side-a").toRealPath() + " already"));
 
+            // The same name from another home: the two would take the name's broker session from each
+            // other for ever; the newcomer sees the first come back, says so, and stops.
+            try (NodeProcess twin = NodeProcess.start(installation, "side-b", home("side-b-twin"), "--broker",
+                    "127.0.0.1:" + port)) {
+                assertEquals(twin.console(), 0, twin.awaitExit(Duration.ofSeconds(90)));
+                assertTrue(twin.console(), twin.console().contains("node name side-b is already online (incarnation "));
+            }
+            long counted = count(second.data().resolve("state/counter-1.json"));
+            second.await("the first side-b to go on counting", Duration.ofSeconds(30),
+                    () -> count(second.data().resolve("state/counter-1.json")) > counted);
+
             for (NodeProcess node : new NodeProcess[] {first, second}) {
                 int exit = node.stop();
                 assertTrue(node.name() + " ends normally on SIGTERM, exit " + exit, exit == 0 || exit == 143);

@@ -1,14 +1,9 @@
 package io.flotilla.mqtt.internal;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +20,6 @@ import io.flotilla.api.AgentInfo;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.spi.fleet.FleetTopics;
-import io.flotilla.util.AtomicFiles;
 import io.flotilla.util.DaemonThreads;
 
 /**
@@ -65,7 +59,7 @@ public final class Heartbeats implements FleetConnection.Listener {
         this.node = node;
         this.topics = fleet.topics();
         this.interval = node.heartbeatInterval().toMillis() / 1000.0;
-        this.nodeId = nodeId(node.dataDirectory().resolve("mqtt").resolve("node-id"));
+        this.nodeId = NodeIds.of(NodeIds.file(node.dataDirectory()));
         this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-heartbeat"));
         long millis = Math.round(interval * 1000);
         timer.scheduleAtFixedRate(this::beat, millis, millis, TimeUnit.MILLISECONDS);
@@ -137,23 +131,5 @@ public final class Heartbeats implements FleetConnection.Listener {
             beat.put("certificate", identity);
         }
         return beat;
-    }
-
-    /** A stable id for this node's data, kept across restarts (and renames). */
-    private static String nodeId(Path file) {
-        try {
-            if (Files.exists(file)) {
-                String id = Files.readString(file, StandardCharsets.UTF_8).trim();
-                if (!id.isEmpty()) {
-                    return id;
-                }
-            }
-            String id = UUID.randomUUID().toString();
-            AtomicFiles.write(file, id.getBytes(StandardCharsets.UTF_8));
-            return id;
-        } catch (IOException e) {
-            LOG.warn("Could not keep the node id in {}: {}; using a new one for this run", file, e.getMessage());
-            return UUID.randomUUID().toString();
-        }
     }
 }

@@ -4,6 +4,8 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+
 import io.flotilla.util.MqttTopics;
 
 /**
@@ -61,6 +63,19 @@ final class InboundLimits {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether {@code message} is the empty stand-in of one the socket refused; if so, that is
+     * reported to {@code errors} and the message is not to be handled.
+     */
+    boolean reportRefusal(String topic, MqttMessage message, NodeErrors errors) {
+        long size = message.getPayload().length == 0 ? takeRefusal(topic) : -1;
+        if (size < 0) {
+            return false;
+        }
+        errors.refusedOversized(topic, describe(topic, size));
+        return true;
     }
 
     /** What happened to a refused message, for the log and {@code nodes/{n}/errors}. */

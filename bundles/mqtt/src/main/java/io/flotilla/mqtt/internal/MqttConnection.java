@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -20,6 +22,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -77,27 +80,36 @@ public final class MqttConnection implements FleetConnection {
     private volatile long incarnation;
 
     @Activate
-    public MqttConnection(MqttConfig config, @Reference NodeIdentity node) throws Exception {
-        this(MqttSettings.checked(config, node.name(), node.dataDirectory()), node.name());
+    public MqttConnection(MqttConfig config, @Reference NodeIdentity node, BundleContext context) throws Exception {
+        this(MqttSettings.checked(config, node.name(), node.dataDirectory()), node.name(),
+                NodeIds.of(NodeIds.file(node.dataDirectory())), why -> NodeStop.framework(context, why));
     }
 
     MqttConnection(MqttSettings settings, String nodeName) throws Exception {
+        this(settings, nodeName, UUID.randomUUID().toString(), why -> { });
+    }
+
+    /** @param giveWay stops the node when another installation holds its name ({@link NameClaim}) */
+    MqttConnection(MqttSettings settings, String nodeName, String nodeId, Consumer<String> giveWay) throws Exception {
         this.settings = settings;
         this.topics = new FleetTopics(settings.topicPrefix(), nodeName);
         this.wire = new Wire(clock);
         this.inbound = new InboundLimits(settings.maxMessageBytes(), settings.maxTransferBytes(),
                 Set.of(topics.own("migrate_in"), topics.own("task_forward"), topics.replies()));
-        this.presence = new Presence(settings, topics, wire, settings.socketFactory(inbound));
+        this.presence = new Presence(settings, topics, wire, settings.socketFactory(inbound), nodeId);
         this.errors = new NodeErrors(topics, wire, (topic, report) -> publish(topic, report, false));
         this.outbox = new Outbox(settings.offlineBuffer(), () -> !mustNotWait.get(), errors);
         this.subscriptions = new BrokerSubscriptions(() -> state == State.CONNECTED ? client : null, clock,
-                filter -> refusedSubscription(filter));
+                filter -> errors.refusedSubscription(filter, settings.clientId()));
         this.reconnects = new Reconnects(settings, clock);
         ThreadFactory loopThreads = DaemonThreads.named("flotilla-mqtt");
         this.loop = Executors.newSingleThreadScheduledExecutor(task -> loopThreads.newThread(() -> {
             mustNotWait.set(true);
             task.run();
         }));
+        // Before the first connect, so that its retained status is seen too.
+        subscriptions.subscribe(presence.topic(), new NameClaim(nodeName, nodeId, presence::since, wire,
+                () -> runOnLoop(this::announce), giveWay), false);
         LOG.info("Node {} joins the fleet through {} as client {}", nodeName, settings.broker(), settings.clientId());
         loop.execute(this::connect);
     }
@@ -188,18 +200,15 @@ public final class MqttConnection implements FleetConnection {
         }
         state = State.CONNECTED;
         int failed = reconnects.connected();
-        if (failed > 0) {
-            LOG.info("Connected to {} after {} failed attempts (incarnation {})", serverUri, failed, incarnation);
-        } else {
-            LOG.info("Connected to {} (incarnation {})", serverUri, incarnation);
-        }
+        LOG.info("Connected to {}{} (incarnation {})", serverUri, failed > 0 ? " after " + failed + " failed attempts" : "",
+                incarnation);
         try {
             // Subscribed before it says online (packets are taken in order): a fresh session has no queue before
             subscriptions.renew(client);
-            client.publish(presence.topic(), presence.status("online", incarnation, null));
         } catch (MqttException e) {
-            LOG.warn("Could not announce the node or renew its subscriptions on {}: {}", settings.broker(), PahoClients.describe(e));
+            LOG.warn("Could not renew the node's subscriptions on {}: {}", settings.broker(), PahoClients.describe(e));
         }
+        announce();
         flush();
         for (Listener listener : listeners) {
             try {
@@ -207,6 +216,17 @@ public final class MqttConnection implements FleetConnection {
             } catch (RuntimeException e) {
                 LOG.warn("A connection listener failed", e);
             }
+        }
+    }
+
+    /** Says online, retained: on every connect, and again when another's goodbye covered it. */
+    private void announce() {
+        try {
+            if (state == State.CONNECTED) {
+                client.publish(presence.topic(), presence.status("online", incarnation, null));
+            }
+        } catch (MqttException e) {
+            LOG.warn("Could not announce the node on {}: {}", settings.broker(), PahoClients.describe(e));
         }
     }
 
@@ -262,10 +282,7 @@ public final class MqttConnection implements FleetConnection {
             }
             mustNotWait.set(true);
             try {
-                long refused = message.getPayload().length == 0 ? inbound.takeRefusal(topic) : -1;
-                if (refused >= 0) {
-                    refusedOversized(topic, refused);
-                } else {
+                if (!inbound.reportRefusal(topic, message, errors)) {
                     subscriptions.arrived(topic, message);
                 }
             } catch (RuntimeException e) {
@@ -317,21 +334,6 @@ public final class MqttConnection implements FleetConnection {
         } catch (MqttException | IllegalArgumentException e) {
             LOG.debug("The message to {} is dropped: {}", topic, PahoClients.describe(e));
         }
-    }
-
-    /** The broker's ACL, say, refused a subscription: said in the log and on {@code nodes/{n}/errors}. */
-    private void refusedSubscription(String filter) {
-        String error = "the broker refused the subscription to " + filter + ": this node does not hear what comes there "
-                + "(the broker's ACL for " + settings.clientId() + "?)";
-        LOG.error("{}", error);
-        errors.report(filter, error);
-    }
-
-    /** A message the socket read through and dropped: told on {@code nodes/{n}/errors}, never handled. */
-    private void refusedOversized(String topic, long size) {
-        String error = inbound.describe(topic, size);
-        LOG.warn("{}", error);
-        errors.report(topic, error);
     }
 
     @Override
@@ -391,9 +393,5 @@ public final class MqttConnection implements FleetConnection {
     @Override
     public Map<String, Object> identity() {
         return settings.tls() == null ? Map.of() : settings.tls().describe(clock.instant());
-    }
-
-    State state() {
-        return state;
     }
 }

@@ -4,6 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.flotilla.spi.fleet.FleetTopics;
 
 /**
@@ -11,6 +14,8 @@ import io.flotilla.spi.fleet.FleetTopics;
  * "timestamp"}}, the fields in between those of each kind of report.
  */
 final class NodeErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeErrors.class);
 
     private final FleetTopics topics;
     private final Wire wire;
@@ -29,6 +34,20 @@ final class NodeErrors {
         fields.put("topic", topic);
         fields.put("error", error);
         report(fields);
+    }
+
+    /** The broker's ACL, say, refused a subscription: said in the log and here. */
+    void refusedSubscription(String filter, String clientId) {
+        String error = "the broker refused the subscription to " + filter + ": this node does not hear what comes there "
+                + "(the broker's ACL for " + clientId + "?)";
+        LOG.error("{}", error);
+        report(filter, error);
+    }
+
+    /** A message the socket read through and dropped ({@code error} says why): in the log and here, never handled. */
+    void refusedOversized(String topic, String error) {
+        LOG.warn("{}", error);
+        report(topic, error);
     }
 
     /** Publishes {@code fields}, after the node's name and before the time; null values are left out. */

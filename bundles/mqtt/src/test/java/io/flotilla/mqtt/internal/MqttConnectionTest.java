@@ -212,4 +212,30 @@ class MqttConnectionTest {
             connection = null;
         }
     }
+
+    @Test
+    void ofTwoInstallationsGivenOneNameTheSecondGivesWayAndTheFirstStaysOnline() throws Exception {
+        MqttSettings settings = MqttSettings.from(Configs.of(MqttConfig.class, Map.of(
+                "broker_port", broker.port(), "reconnect_min", 0.05, "reconnect_max", 0.5)), "twin");
+        List<String> firstGaveWay = new CopyOnWriteArrayList<>();
+        List<String> secondGaveWay = new CopyOnWriteArrayList<>();
+        connection = new MqttConnection(settings, "twin", "installation-1", firstGaveWay::add);
+        probe.awaitJson("nodes/twin/status", "node_id", "installation-1", LIMIT);
+
+        MqttConnection second = new MqttConnection(settings, "twin", "installation-2", secondGaveWay::add);
+        try {
+            // Each connect drops the other from their one session, until the second sees the first come back.
+            await("the second installation to give way", () -> !secondGaveWay.isEmpty());
+        } finally {
+            second.deactivate(); // as its node stops
+        }
+
+        assertTrue(secondGaveWay.get(0).startsWith("node name twin is already online (incarnation "), secondGaveWay.get(0));
+        assertTrue(secondGaveWay.get(0).contains("node id installation-1"), secondGaveWay.get(0));
+        assertEquals(List.of(), firstGaveWay);
+        await("the first installation online, retained, and connected", () -> connection.isConnected());
+        try (MqttProbe late = new MqttProbe(broker.url()).subscribe("nodes/twin/status")) {
+            late.awaitJson("nodes/twin/status", "node_id", "installation-1", LIMIT, s -> "online".equals(s.get("status")));
+        }
+    }
 }
