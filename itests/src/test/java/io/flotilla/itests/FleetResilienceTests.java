@@ -4,7 +4,9 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.junit.After;
 import org.junit.Test;
@@ -155,5 +157,38 @@ public abstract class FleetResilienceTests {
         probe.awaitJson("nodes/finished/status", "reason", "stopped", LIMIT);
         int exit = fleet.node("finished").awaitExit(LIMIT);
         assertEquals("the node shuts down by itself, normally", 0, exit);
+    }
+
+    @Test
+    public void commandsTheNodeTookButHadNotRunWhenItDiedRunWhenItIsBack() throws Exception {
+        start("died-busy", "hub", "busy");
+        MqttProbe probe = fleet.probe("nodes/#", "test/#");
+        int burst = 60;
+        for (int i = 0; i < burst; i++) {
+            probe.publish("nodes/busy/spawn", "{\"name\": \"burst-" + i + "\", \"type\": \"echo\", \"request_id\": \"b-" + i
+                    + "\", \"reply_to\": \"test/burst\"}");
+        }
+        // Killed as the first result comes: the broker has handed the node more than it has run, and
+        // forgets each message as soon as the node has taken it.
+        probe.await("test/burst", seen -> true, LIMIT);
+        fleet.node("busy").kill();
+        int runBeforeDeath = probe.seenOn("test/burst").size();
+        assertTrue("the node died with commands still to run (" + runBeforeDeath + " had run)", runBeforeDeath < burst);
+
+        fleet.startNode("busy").awaitStarted();
+
+        // Those it had not taken come again from the broker, those it had from its own disk: all run.
+        long end = System.nanoTime() + LIMIT.toNanos();
+        for (int round = 0; ; round++) {
+            probe.publish("nodes/busy/list", "{\"request_id\": \"after-death-" + round + "\"}");
+            Map<String, Object> listed = probe.awaitJson("nodes/busy/agents", "request_id", "after-death-" + round, LIMIT);
+            List<Integer> missing = IntStream.range(0, burst)
+                    .filter(i -> !listed.get("agents").toString().contains("name=burst-" + i + ",")).boxed().toList();
+            if (missing.isEmpty()) {
+                break;
+            }
+            assertTrue("commands lost: burst-" + missing, System.nanoTime() < end);
+            probe.awaitJson("test/burst", "request_id", "b-" + missing.get(0), LIMIT); // its result, once it has run
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.flotilla.mqtt.internal;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,8 +25,10 @@ import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
 import io.flotilla.runtime.CommandResult;
 import io.flotilla.runtime.Commands;
+import io.flotilla.runtime.NodeIdentity;
 import io.flotilla.spi.fleet.FleetTopics;
 import io.flotilla.util.DaemonThreads;
+import io.flotilla.util.Json;
 
 /**
  * The node's command topics, {@code nodes/{n}/{kind}}: each message is handed, as it came, to the
@@ -33,7 +36,9 @@ import io.flotilla.util.DaemonThreads;
  * the result back. A command carrying {@code request_id} or {@code reply_to} gets its one result
  * there (or on {@code nodes/{n}/results}); a migration's result also goes to {@code migrate_result},
  * a list to {@code nodes/{n}/agents}; every refusal and failure is reported on
- * {@code nodes/{n}/errors}; a retained command is cleared once handled.
+ * {@code nodes/{n}/errors}; a retained command is cleared once handled. A command that must not be
+ * lost is kept on disk before the broker hears it arrived, until it has its result
+ * ({@link CommandInbox}): those a node died with run when it starts again.
  */
 @Component(immediate = true)
 public final class ControlPlane {
@@ -53,14 +58,22 @@ public final class ControlPlane {
     private final ScheduledExecutorService reclear;
     private final AtomicBoolean reclearPending = new AtomicBoolean();
     private final List<Subscription> subscriptions = new ArrayList<>();
+    private final CommandInbox inbox;
 
     @Activate
-    public ControlPlane(@Reference FleetConnection fleet, @Reference Commands commands) {
+    public ControlPlane(@Reference FleetConnection fleet, @Reference Commands commands, @Reference NodeIdentity node) {
         this.fleet = fleet;
         this.commands = commands;
         this.topics = fleet.topics();
         this.errors = new NodeErrors(topics, wire, (topic, report) -> fleet.publish(topic, report, false));
         this.reclear = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-spawn-reclear"));
+        this.inbox = new CommandInbox(node.dataDirectory().resolve("mqtt").resolve("inbox"), new Json());
+        // Before any new command: the ones the node died with came first.
+        for (CommandInbox.Entry kept : inbox.pending()) {
+            LOG.info("Running a {} command from {} that came before the node stopped", kept.kind(), kept.topic());
+            commands.submit(kept.kind(), kept.payload(), CommandOrigin.mqtt(kept.topic(), null, kept.retained()),
+                    result -> answer(kept.kind(), kept.topic(), kept.retained(), result, kept.file()));
+        }
         try {
             for (String kind : KINDS) {
                 subscriptions.add(fleet.subscribeDurable(topics.own(kind),
@@ -78,25 +91,30 @@ public final class ControlPlane {
         reclear.shutdownNow();
     }
 
-    /** On the MQTT delivery thread: hands the command over, nothing more. */
+    /** On the MQTT delivery thread: keeps the command if it must not be lost and hands it over, nothing more. */
     private void accept(String kind, String topic, byte[] payload, boolean retained) {
         CommandOrigin origin = CommandOrigin.mqtt(topic, null, retained);
         if (payload.length == 0) {
             // An empty retained message clears a topic; for desired_state it means "no desired state".
             if ("desired_state".equals(kind)) {
-                commands.submit(kind, Map.of("agents", List.of()), origin, result -> answer(kind, topic, false, result));
+                commands.submit(kind, Map.of("agents", List.of()), origin, result -> answer(kind, topic, false, result, null));
             }
             return;
         }
-        commands.submit(kind, payload, origin, result -> answer(kind, topic, retained, result));
+        Path kept = inbox.keep(kind, topic, retained, payload);
+        commands.submit(kind, payload, origin, result -> answer(kind, topic, retained, result, kept));
     }
 
-    /** The command's one result, out to where the sender and the fleet's watchers expect it. */
-    private void answer(String kind, String topic, boolean retained, CommandResult result) {
+    /**
+     * The command's one result, out to where the sender and the fleet's watchers expect it; a kept
+     * command is done with.
+     */
+    private void answer(String kind, String topic, boolean retained, CommandResult result, Path kept) {
         CommandEnvelope envelope = result.envelope();
         if (envelope.handling() == CommandEnvelope.Handling.NOT_RUN) {
-            return; // the node is stopping: a retained command stays for its next start
+            return; // the node is stopping: a retained or kept command stays for its next start
         }
+        inbox.done(kept);
         clearHandled(kind, topic, retained);
         if (envelope.handling() == CommandEnvelope.Handling.REPEAT) {
             return;
