@@ -99,6 +99,24 @@ public class DataAndAvailabilityIT {
     }
 
     @Test
+    public void aForgedStatusOfATwinDoesNotStopTheNode() throws Exception {
+        counting("alpha", "steady");
+        long incarnation = incarnation("alpha");
+
+        // A status of "another installation" of alpha that came first: only a takeover of alpha's
+        // session, which a stranger does not make by publishing, would prove such a twin.
+        stranger.publishRetained("nodes/alpha/status", Map.of("node", "alpha", "status", "online", "incarnation", 1,
+                "node_id", "forged-installation", "since", 1));
+        stranger.ping("alpha");
+
+        assertTrue(fleet.node("alpha").isAlive());
+        assertEquals("the node's own status, said again over the forgery", incarnation, incarnation("alpha"));
+        assertFalse(fleet.node("alpha").console(), fleet.node("alpha").console().contains("is already online"));
+        long before = count("alpha", "steady");
+        fleet.node("alpha").await("steady counting on", Stranger.LIMIT, () -> count("alpha", "steady") > before);
+    }
+
+    @Test
     public void aForgedConfirmationNeitherMovesAnAgentNorLosesItsState() throws Exception {
         counting("alpha", "precious");
         assertEquals(true, stranger.spawn("beta", Stranger.counter("precious")).get("success")); // beta refuses the move

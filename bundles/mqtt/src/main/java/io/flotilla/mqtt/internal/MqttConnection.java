@@ -107,9 +107,9 @@ public final class MqttConnection implements FleetConnection {
             mustNotWait.set(true);
             task.run();
         }));
-        // Before the first connect, so that its retained status is seen too.
-        subscriptions.subscribe(presence.topic(), new NameClaim(nodeName, nodeId, presence::since, wire,
-                () -> runOnLoop(this::announce), giveWay), false);
+        NameClaim claim = new NameClaim(nodeName, nodeId, presence::since, wire, () -> runOnLoop(this::announce), giveWay);
+        subscriptions.subscribe(presence.topic(), claim, false); // before the first connect: its retained status counts
+        listeners.add(claim);
         LOG.info("Node {} joins the fleet through {} as client {}", nodeName, settings.broker(), settings.clientId());
         loop.execute(this::connect);
     }

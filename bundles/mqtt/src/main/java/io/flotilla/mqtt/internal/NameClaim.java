@@ -15,15 +15,19 @@ import io.flotilla.spi.fleet.FleetMessageHandler;
  * Keeps two installations from holding one node name. They share one broker session (the client id
  * is the name's), so each connect of one drops the other, which connects again: the two would take
  * turns forever. Each sees the other only in its own {@code status} topic: the retained status
- * another installation ({@code node_id}) left there when it connected. Before this node has said it
- * is online, such a status may be a session long gone, and is let be; after, it can only come from a
- * node that connected with this name since, so it is alive. Of the two, the one that came first
+ * another installation ({@code node_id}) left there when it connected, which the broker hands over
+ * again with every subscription, so on every connect before the node says it is online.
+ *
+ * <p>The proof of a twin is a takeover: this node had said it was online, lost its connection, and
+ * on connecting again finds another installation's online status, put there since by a node that
+ * connected with its name and so dropped it. A status merely found there (a session long gone) or
+ * published while this node holds the session (anyone may publish on an open broker) proves
+ * nothing, and the node says its own status again over it. Of the two, the one that came first
  * ({@code since}, then {@code node_id}, so that exactly one gives way) keeps the name; the other says
  * so and stops the node. A node that goes on says its status again when another's goodbye or Will
- * covered it.
- * On the connection's delivery thread.
+ * covered it. On the connection's threads.
  */
-final class NameClaim implements FleetMessageHandler {
+final class NameClaim implements FleetMessageHandler, FleetConnection.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(NameClaim.class);
 
@@ -34,6 +38,8 @@ final class NameClaim implements FleetMessageHandler {
     private final Runnable reannounce;
     private final Consumer<String> giveWay;
     private final AtomicBoolean announced = new AtomicBoolean();
+    // Lost the connection since it last said it was online: what the next connect finds there is news.
+    private final AtomicBoolean reconnecting = new AtomicBoolean();
     private final AtomicBoolean givenWay = new AtomicBoolean();
     private final AtomicBoolean warned = new AtomicBoolean();
 
@@ -52,6 +58,16 @@ final class NameClaim implements FleetMessageHandler {
     }
 
     @Override
+    public void connected(long incarnation) {
+        // the statuses of this connect come before this node's own, which ends the takeover's window
+    }
+
+    @Override
+    public void disconnected() {
+        reconnecting.set(announced.get());
+    }
+
+    @Override
     public void onMessage(String topic, byte[] payload, boolean retained) {
         Map<String, Object> status;
         try {
@@ -64,10 +80,19 @@ final class NameClaim implements FleetMessageHandler {
         }
         boolean online = "online".equals(status.get("status"));
         if (theirs.equals(nodeId)) {
-            announced.compareAndSet(false, online);
+            if (online) {
+                announced.set(true);
+                reconnecting.set(false);
+            }
             return;
         }
         if (!announced.get()) {
+            return;
+        }
+        if (online && !reconnecting.get()) {
+            // Published while this node holds the session: no twin's, whoever sent it; the status is this node's
+            LOG.debug("An online status of installation {} for node {} while this node holds the session", theirs, node);
+            reannounce.run();
             return;
         }
         boolean theyCameFirst = theirSince.longValue() < since.getAsLong()

@@ -43,7 +43,8 @@ class NameClaimTest {
     void theNodeThatCameSecondGivesWayWhenTheFirstConnectsAgain() {
         status("a", "online", 100, 100);
         status("b", "online", 200, 200);
-        status("a", "online", 300, 100); // "a" reconnected after this node took the session: it is alive
+        claim.disconnected(); // dropped: someone connected with this node's name
+        status("a", "online", 300, 100); // ... "a", again, since this node took the session: it is alive
 
         assertEquals(1, gaveWay.size());
         assertTrue(gaveWay.get(0).startsWith("node name kitchen is already online (incarnation 300, node id a)"),
@@ -55,20 +56,32 @@ class NameClaimTest {
     @Test
     void theNodeThatCameFirstKeepsItsName() {
         status("b", "online", 200, 200);
+        claim.disconnected();
         status("c", "online", 500, 500);
 
         assertEquals(List.of(), gaveWay);
     }
 
     @Test
+    void anOnlineStatusPublishedWhileThisNodeHoldsTheSessionProvesNoTwin() {
+        status("b", "online", 200, 200);
+        status("a", "online", 300, 1); // anyone on an open broker can publish this; nobody took the session
+
+        assertEquals(List.of(), gaveWay);
+        assertEquals(1, reannounced.get(), "its own status said again over it");
+    }
+
+    @Test
     void aTieOnSinceIsBrokenByNodeIdSoThatExactlyOneGivesWay() {
         status("b", "online", 200, 200);
+        claim.disconnected();
         status("c", "online", 201, 200);
         assertEquals(List.of(), gaveWay, "b before c");
 
         List<String> other = new ArrayList<>();
         NameClaim c = new NameClaim("kitchen", "c", () -> 200, new Wire(Clock.systemUTC()), () -> { }, other::add);
         c.onMessage(TOPIC, "{\"status\": \"online\", \"node_id\": \"c\", \"since\": 200}".getBytes(StandardCharsets.UTF_8), false);
+        c.disconnected();
         c.onMessage(TOPIC, "{\"status\": \"online\", \"node_id\": \"b\", \"since\": 200}".getBytes(StandardCharsets.UTF_8), false);
         assertEquals(1, other.size());
     }
