@@ -11,12 +11,25 @@ import java.util.Objects;
  * @param requestId the sender's id for the command, when it gave one: a command whose id was seen
  *                  lately is run once only
  * @param retained  whether it came as a retained MQTT message
+ * @param kept      whether the node kept it on disk when it came and runs it now, after a stop that
+ *                  came first: a signed command's nonce, taken by this node for it then, is its own
+ * @since 2.2.0 (kept)
  */
-public record CommandOrigin(Channel channel, String source, String requestId, boolean retained) {
+public record CommandOrigin(Channel channel, String source, String requestId, boolean retained, boolean kept) {
 
     public CommandOrigin {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(source, "source");
+    }
+
+    /** A command as it arrives, as before 2.2.0. */
+    public CommandOrigin(Channel channel, String source, String requestId, boolean retained) {
+        this(channel, source, requestId, retained, false);
+    }
+
+    /** This command, kept by the node when it came, run after the node stopped before it was done. */
+    public CommandOrigin keptFromBefore() {
+        return new CommandOrigin(channel, source, requestId, retained, true);
     }
 
     /** How a command reached the node. */

@@ -3,6 +3,7 @@ package io.flotilla.mqtt.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -27,19 +29,24 @@ import io.flotilla.util.Json;
  * before removing it): the intake's request ids and the idempotence of spawn, stop and desired state
  * make the second run a no-op.
  *
- * <p>Kept: {@code spawn}, {@code stop}, {@code desired_state}, {@code migrate}. Not kept:
- * {@code stop_all} (a node that died has stopped; run at its next start, it would stop it again),
- * {@code list} and {@code ping} (their askers have given up by then), and the messages of a move
- * between two nodes, which end by their own timeouts with the agent on its source.
+ * <p>Kept: {@code spawn}, {@code stop}, {@code desired_state}. Not kept: {@code stop_all} (a node
+ * that died has stopped; run at its next start, it would stop it again), {@code list} and
+ * {@code ping} (their askers have given up by then), {@code migrate} and the messages of a move
+ * between two nodes (a move the node died in ends by its timeouts with the agent on its source; run
+ * again, one that had ended would report a failure after its success).
+ *
+ * <p>A kept command that came for another node name (the node was started again under a new one)
+ * is set aside, not run; so is one the node died running {@value #MAX_ATTEMPTS} times at start.
  */
 final class CommandInbox {
 
-    static final Set<String> KEPT_KINDS = Set.of("spawn", "stop", "desired_state", "migrate");
+    static final Set<String> KEPT_KINDS = Set.of("spawn", "stop", "desired_state");
+    static final int MAX_ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(CommandInbox.class);
     private static final String SUFFIX = ".json";
 
     /** A command as it came, and its entry. */
-    record Entry(Path file, String kind, String topic, boolean retained, byte[] payload) {
+    record Entry(Path file, String kind, String topic, boolean retained, byte[] payload, int attempts) {
     }
 
     private final Path directory;
@@ -60,14 +67,9 @@ final class CommandInbox {
         if (!KEPT_KINDS.contains(kind)) {
             return null;
         }
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("kind", kind);
-        entry.put("topic", topic);
-        entry.put("retained", retained);
-        entry.put("payload", Base64.getEncoder().encodeToString(payload)); // as it came, whatever its bytes
         Path file = directory.resolve(String.format("%020d", sequence.getAndIncrement()) + SUFFIX);
         try {
-            AtomicFiles.write(file, json.toBytes(entry));
+            AtomicFiles.write(file, document(kind, topic, retained, payload, 0));
             return file;
         } catch (IOException e) {
             LOG.error("Could not keep a {} command from {} in {} ({}): it runs, but is lost if the node dies first", kind,
@@ -96,18 +98,64 @@ final class CommandInbox {
             try {
                 Map<String, Object> entry = json.parseObject(Files.readAllBytes(file));
                 entries.add(new Entry(file, (String) entry.get("kind"), (String) entry.get("topic"),
-                        Boolean.TRUE.equals(entry.get("retained")), Base64.getDecoder().decode((String) entry.get("payload"))));
+                        Boolean.TRUE.equals(entry.get("retained")), Base64.getDecoder().decode((String) entry.get("payload")),
+                        entry.get("attempts") instanceof Number attempts ? attempts.intValue() : 0));
             } catch (IOException | RuntimeException e) {
-                try {
-                    Path aside = AtomicFiles.moveAside(file, java.time.Clock.systemUTC());
-                    LOG.error("A kept command in {} cannot be read ({}); moved it to {}", file, e.getMessage(), aside);
-                } catch (IOException moveFailed) {
-                    LOG.error("A kept command in {} cannot be read ({}) nor moved aside ({})", file, e.getMessage(),
-                            AtomicFiles.reason(moveFailed));
-                }
+                setAside(file, "it cannot be read (" + e.getMessage() + ")");
             }
         }
         return entries;
+    }
+
+    /**
+     * The kept commands to run now, oldest first, each counted as one more attempt: those for another
+     * node name than {@code ownTopic} gives, and those tried too often, are set aside instead.
+     */
+    List<Entry> toRun(Function<String, String> ownTopic) {
+        List<Entry> runnable = new ArrayList<>();
+        for (Entry entry : pending()) {
+            if (!entry.topic().equals(ownTopic.apply(entry.kind()))) {
+                setAside(entry.file(), "it came on " + entry.topic() + ", for another node name than this node's");
+            } else if (entry.attempts() >= MAX_ATTEMPTS) {
+                setAside(entry.file(), "the node stopped before it was done " + entry.attempts() + " times, the last ones"
+                        + " while running it at start");
+            } else if (counted(entry)) {
+                runnable.add(entry);
+            }
+        }
+        return runnable;
+    }
+
+    private byte[] document(String kind, String topic, boolean retained, byte[] payload, int attempts) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("kind", kind);
+        entry.put("topic", topic);
+        entry.put("retained", retained);
+        entry.put("payload", Base64.getEncoder().encodeToString(payload)); // as it came, whatever its bytes
+        entry.put("attempts", attempts);
+        return json.toBytes(entry);
+    }
+
+    private boolean counted(Entry entry) {
+        try {
+            AtomicFiles.write(entry.file(), document(entry.kind(), entry.topic(), entry.retained(), entry.payload(),
+                    entry.attempts() + 1));
+            return true;
+        } catch (IOException e) {
+            LOG.error("Could not count an attempt of the kept command {} ({}): not run, so that it cannot stop every start",
+                    entry.file(), AtomicFiles.reason(e));
+            return false;
+        }
+    }
+
+    private static void setAside(Path file, String why) {
+        try {
+            Path aside = AtomicFiles.moveAside(file, Clock.systemUTC());
+            LOG.error("The kept command {} is not run: {}; moved to {}", file.getFileName(), why, aside.getFileName());
+        } catch (IOException moveFailed) {
+            LOG.error("The kept command {} is not run: {}; nor could it be moved aside ({})", file, why,
+                    AtomicFiles.reason(moveFailed));
+        }
     }
 
     private static List<Path> files(Path directory) {

@@ -69,9 +69,9 @@ public final class ControlPlane {
         this.reclear = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("flotilla-spawn-reclear"));
         this.inbox = new CommandInbox(node.dataDirectory().resolve("mqtt").resolve("inbox"), new Json());
         // Before any new command: the ones the node died with came first.
-        for (CommandInbox.Entry kept : inbox.pending()) {
+        for (CommandInbox.Entry kept : inbox.toRun(topics::own)) {
             LOG.info("Running a {} command from {} that came before the node stopped", kept.kind(), kept.topic());
-            commands.submit(kept.kind(), kept.payload(), CommandOrigin.mqtt(kept.topic(), null, kept.retained()),
+            commands.submit(kept.kind(), kept.payload(), CommandOrigin.mqtt(kept.topic(), null, kept.retained()).keptFromBefore(),
                     result -> answer(kept.kind(), kept.topic(), kept.retained(), result, kept.file()));
         }
         try {

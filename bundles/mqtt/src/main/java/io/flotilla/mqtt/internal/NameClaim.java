@@ -18,13 +18,13 @@ import io.flotilla.spi.fleet.FleetMessageHandler;
  * another installation ({@code node_id}) left there when it connected, which the broker hands over
  * again with every subscription, so on every connect before the node says it is online.
  *
- * <p>The proof of a twin is a takeover: this node had said it was online, lost its connection, and
- * on connecting again finds another installation's online status, put there since by a node that
- * connected with its name and so dropped it. A status merely found there (a session long gone) or
- * published while this node holds the session (anyone may publish on an open broker) proves
- * nothing, and the node says its own status again over it. Of the two, the one that came first
- * ({@code since}, then {@code node_id}, so that exactly one gives way) keeps the name; the other says
- * so and stops the node. A node that goes on says its status again when another's goodbye or Will
+ * <p>The proof of a twin is a takeover, twice by one installation: this node had said it was online,
+ * lost its connection, and on connecting again finds, retained, another installation's online
+ * status, put there since by a node that connected with its name and so dropped it. A status merely
+ * found there (a session long gone) or published while this node holds the session (anyone may
+ * publish on an open broker) proves nothing, and the node says its own status again over it. Of
+ * the two, the one that came first ({@code since}, then {@code node_id}, so that exactly one gives
+ * way) keeps the name; the other says so and stops the node. A node that goes on says its status again when another's goodbye or Will
  * covered it. On the connection's threads.
  */
 final class NameClaim implements FleetMessageHandler, FleetConnection.Listener {
@@ -42,6 +42,12 @@ final class NameClaim implements FleetMessageHandler, FleetConnection.Listener {
     private final AtomicBoolean reconnecting = new AtomicBoolean();
     private final AtomicBoolean givenWay = new AtomicBoolean();
     private final AtomicBoolean warned = new AtomicBoolean();
+    // The installation of the last takeover, and how many it made in a row. Under this object's lock.
+    private String taker;
+    private int takeovers;
+
+    /** Takeovers by one installation that make the one that came second give way: a twin keeps making them. */
+    static final int TAKEOVERS_TO_GIVE_WAY = 2;
 
     /**
      * @param since      the incarnation this process first connected with
@@ -55,6 +61,12 @@ final class NameClaim implements FleetMessageHandler, FleetConnection.Listener {
         this.wire = wire;
         this.reannounce = reannounce;
         this.giveWay = giveWay;
+    }
+
+    private synchronized int tookOver(String installation) {
+        takeovers = installation.equals(taker) ? takeovers + 1 : 1;
+        taker = installation;
+        return takeovers;
     }
 
     @Override
@@ -89,7 +101,7 @@ final class NameClaim implements FleetMessageHandler, FleetConnection.Listener {
         if (!announced.get()) {
             return;
         }
-        if (online && !reconnecting.get()) {
+        if (online && (!reconnecting.get() || !retained || theirSince.longValue() <= 0)) {
             // Published while this node holds the session: no twin's, whoever sent it; the status is this node's
             LOG.debug("An online status of installation {} for node {} while this node holds the session", theirs, node);
             reannounce.run();
@@ -98,7 +110,11 @@ final class NameClaim implements FleetMessageHandler, FleetConnection.Listener {
         boolean theyCameFirst = theirSince.longValue() < since.getAsLong()
                 || theirSince.longValue() == since.getAsLong() && theirs.compareTo(nodeId) < 0;
         if (online && theyCameFirst) {
-            if (givenWay.compareAndSet(false, true)) {
+            int times = tookOver(theirs);
+            if (times < TAKEOVERS_TO_GIVE_WAY) {
+                LOG.warn("Node name {}: installation {} connected with this name and dropped this node (incarnation {});"
+                        + " should it again, this node gives way", node, theirs, status.get("incarnation"));
+            } else if (givenWay.compareAndSet(false, true)) {
                 String why = "node name " + node + " is already online (incarnation " + status.get("incarnation")
                         + ", node id " + theirs + "): this node stops; start it with another --name";
                 LOG.error("{}", why);

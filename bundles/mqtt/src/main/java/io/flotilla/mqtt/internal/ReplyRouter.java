@@ -110,11 +110,13 @@ public final class ReplyRouter implements FleetRequests {
             LOG.debug("A reply that is not a JSON object is dropped: {}", e.getMessage());
             return;
         }
-        if (topicId != null && !reply.containsKey("request_id")) {
-            reply = wactorzReply(reply);
-            reply.put("request_id", topicId);
+        String id = reply.get("request_id") instanceof String echoed ? echoed : null;
+        if (topicId != null) {
+            // The topic names the request, whatever the reply holds: a handler's object may have a request_id of its own
+            id = topicId;
+            reply = reply.containsKey("request_id") && topicId.equals(reply.get("request_id")) ? reply : wactorzReply(reply);
         }
-        Pending waiting = reply.get("request_id") instanceof String id ? pending.remove(id) : null;
+        Pending waiting = id == null ? null : pending.remove(id);
         if (waiting == null) {
             return; // late, not ours, or without request_id: no request can be told
         }

@@ -34,7 +34,7 @@ class CommandInboxTest {
         CommandInbox before = new CommandInbox(directory, json);
         Path first = before.keep("spawn", "nodes/n/spawn", true, bytes("{\"name\": \"a\"}"));
         Path second = before.keep("stop", "nodes/n/stop", false, bytes("{\"name\": \"b\"}"));
-        Path third = before.keep("migrate", "nodes/n/migrate", false, new byte[] {(byte) 0xff, 0, 7});
+        Path third = before.keep("desired_state", "nodes/n/desired_state", false, new byte[] {(byte) 0xff, 0, 7});
         before.done(second);
 
         List<CommandInbox.Entry> pending = new CommandInbox(directory, json).pending(); // the node, started again
@@ -56,9 +56,9 @@ class CommandInboxTest {
     }
 
     @Test
-    void queriesStopAllAndTheMessagesOfAMoveAreNotKept() throws IOException {
+    void queriesStopAllAndMovesAreNotKept() throws IOException {
         CommandInbox inbox = new CommandInbox(directory, json);
-        for (String kind : List.of("stop_all", "list", "ping", "migrate_in", "migrate_abort", "code_request")) {
+        for (String kind : List.of("stop_all", "list", "ping", "migrate", "migrate_in", "migrate_abort", "code_request")) {
             assertNull(inbox.keep(kind, "nodes/n/" + kind, false, bytes("{}")), kind);
         }
         assertEquals(List.of(), inbox.pending());
@@ -78,5 +78,32 @@ class CommandInboxTest {
             assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith(torn.getFileName().toString() + ".")),
                     "kept aside for a look");
         }
+    }
+
+    @Test
+    void aCommandForAnotherNodeNameIsSetAsideNotRun() throws IOException {
+        CommandInbox inbox = new CommandInbox(directory, json);
+        inbox.keep("spawn", "nodes/old-name/spawn", false, bytes("{}"));
+        Path own = inbox.keep("spawn", "nodes/n/spawn", false, bytes("{}"));
+
+        List<CommandInbox.Entry> toRun = inbox.toRun(kind -> "nodes/n/" + kind);
+
+        assertEquals(List.of(own), toRun.stream().map(CommandInbox.Entry::file).toList());
+        assertEquals(List.of(own), inbox.pending().stream().map(CommandInbox.Entry::file).toList(), "the other set aside");
+    }
+
+    @Test
+    void aCommandTheNodeDiesRunningAtEveryStartIsSetAsideAfterItsLastAttempt() {
+        CommandInbox inbox = new CommandInbox(directory, json);
+        inbox.keep("spawn", "nodes/n/spawn", false, bytes("{\"name\": \"poison\"}"));
+
+        for (int start = 1; start <= CommandInbox.MAX_ATTEMPTS; start++) {
+            List<CommandInbox.Entry> toRun = new CommandInbox(directory, json).toRun(kind -> "nodes/n/" + kind);
+            assertEquals(1, toRun.size(), "start " + start + " runs it");
+            // ... and the node dies running it: never done
+        }
+
+        assertEquals(List.of(), new CommandInbox(directory, json).toRun(kind -> "nodes/n/" + kind));
+        assertEquals(List.of(), new CommandInbox(directory, json).pending());
     }
 }

@@ -45,9 +45,13 @@ class NameClaimTest {
         status("b", "online", 200, 200);
         claim.disconnected(); // dropped: someone connected with this node's name
         status("a", "online", 300, 100); // ... "a", again, since this node took the session: it is alive
+        assertEquals(List.of(), gaveWay, "one takeover may be a passing client's");
+        status("b", "online", 301, 200);
+        claim.disconnected();
+        status("a", "online", 302, 100); // and again: a twin
 
         assertEquals(1, gaveWay.size());
-        assertTrue(gaveWay.get(0).startsWith("node name kitchen is already online (incarnation 300, node id a)"),
+        assertTrue(gaveWay.get(0).startsWith("node name kitchen is already online (incarnation 302, node id a)"),
                 gaveWay.get(0));
         status("a", "online", 400, 100);
         assertEquals(1, gaveWay.size(), "said once");
@@ -81,8 +85,11 @@ class NameClaimTest {
         List<String> other = new ArrayList<>();
         NameClaim c = new NameClaim("kitchen", "c", () -> 200, new Wire(Clock.systemUTC()), () -> { }, other::add);
         c.onMessage(TOPIC, "{\"status\": \"online\", \"node_id\": \"c\", \"since\": 200}".getBytes(StandardCharsets.UTF_8), false);
-        c.disconnected();
-        c.onMessage(TOPIC, "{\"status\": \"online\", \"node_id\": \"b\", \"since\": 200}".getBytes(StandardCharsets.UTF_8), false);
+        for (int takeover = 0; takeover < NameClaim.TAKEOVERS_TO_GIVE_WAY; takeover++) {
+            c.disconnected();
+            c.onMessage(TOPIC, "{\"status\": \"online\", \"node_id\": \"b\", \"since\": 200}".getBytes(StandardCharsets.UTF_8), true);
+            c.onMessage(TOPIC, "{\"status\": \"online\", \"node_id\": \"c\", \"since\": 200}".getBytes(StandardCharsets.UTF_8), false);
+        }
         assertEquals(1, other.size());
     }
 
@@ -104,5 +111,18 @@ class NameClaimTest {
 
         assertEquals(List.of(), gaveWay);
         assertEquals(0, reannounced.get());
+    }
+
+    @Test
+    void aStatusThatIsNotRetainedOrNamesNoStartProvesNoTakeover() {
+        status("b", "online", 200, 200);
+        for (int takeover = 0; takeover < 3; takeover++) {
+            claim.disconnected();
+            claim.onMessage(TOPIC, ("{\"status\": \"online\", \"incarnation\": 9, \"node_id\": \"a\", \"since\": 1}")
+                    .getBytes(StandardCharsets.UTF_8), false); // live, not what a subscription finds
+            status("a", "online", 9, 0); // retained, but no process starts at 0
+            status("b", "online", 201 + takeover, 200);
+        }
+        assertEquals(List.of(), gaveWay);
     }
 }

@@ -104,7 +104,7 @@ public final class CommandGate {
         String signer = null;
         if (origin.channel() == CommandOrigin.Channel.MQTT) {
             // Before anything else: a signed command is checked, and its own text is the command
-            Optional<SignatureCheck.Verified> signed = signatures.unwrap(kind, document, origin.retained());
+            Optional<SignatureCheck.Verified> signed = signatures.unwrap(kind, document, origin.retained(), origin.kept());
             if (signed.isPresent()) {
                 Map<String, Object> command = parse(kind, signed.get().command().getBytes(StandardCharsets.UTF_8),
                         Integer.MAX_VALUE);

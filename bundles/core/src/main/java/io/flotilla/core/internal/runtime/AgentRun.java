@@ -129,6 +129,9 @@ final class AgentRun {
     void abandon() {
         cancelTimer();
         closeSubscriptions();
+        if (context != null) {
+            context.fence();
+        }
         instance = null;
         factory = null;
         context = null;

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -54,6 +55,8 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
     private final Handoffs handoffs;
     private final Messaging messaging;
     private final EventHub events;
+    // process() calls given up on whose threads have not returned: each holds a pool thread.
+    private final AtomicInteger abandonedCalls = new AtomicInteger();
 
     public AgentSystem(RuntimeEnvironment env) {
         this.env = env;
@@ -374,6 +377,10 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
     // ---------------------------------------------------------------- events
 
     /** An event of {@code cell}: into its own log at once, to the listeners through the hub. */
+    AtomicInteger abandonedCalls() {
+        return abandonedCalls;
+    }
+
     void emit(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message,
             Map<String, Object> fields) {
         events.emit(cell, kind, phase, severity, message, fields);

@@ -24,10 +24,24 @@ final class CellContext implements AgentContext {
     private final AgentCell cell;
     private final int run;
     private final Map<String, Object> scratch = new HashMap<>();
+    // Set when the run's instance is abandoned to a stuck thread: what it does later is no longer the agent's.
+    private volatile boolean fenced;
 
     CellContext(AgentCell cell, int run) {
         this.cell = cell;
         this.run = run;
+    }
+
+    /** The instance of this run was abandoned: whatever it does from now on has no effect. */
+    void fence() {
+        fenced = true;
+    }
+
+    private void live() {
+        if (fenced) {
+            throw new IllegalStateException("this instance of agent " + cell.name() + " was abandoned after a process()"
+                    + " call that did not return; a fresh instance has taken over");
+        }
     }
 
     @Override
@@ -47,11 +61,13 @@ final class CellContext implements AgentContext {
 
     @Override
     public void publish(String topic, Object data) {
+        live();
         cell.system().messaging().publish(topic, data);
     }
 
     @Override
     public void publishResult(Object result) {
+        live();
         // A JSON copy now: it must be serialisable, and the agent may change its own afterwards.
         Json json = cell.json();
         cell.status().result(json.fromTree(json.toTree(result), Object.class));
@@ -59,16 +75,19 @@ final class CellContext implements AgentContext {
 
     @Override
     public void log(String message) {
+        live();
         cell.status().recordLog(Severity.INFO, message);
     }
 
     @Override
     public void alert(String message, Severity severity) {
+        live();
         cell.status().alert(message, severity);
     }
 
     @Override
     public void persist(String key, Object value) {
+        live();
         cell.persisted().persist(key, value);
     }
 
@@ -84,16 +103,19 @@ final class CellContext implements AgentContext {
 
     @Override
     public void tell(String agent, Object payload) {
+        live();
         cell.system().messaging().tell(cell.name(), agent, payload);
     }
 
     @Override
     public CompletionStage<Reply> ask(String agent, Object payload, Duration timeout) {
+        live();
         return cell.system().messaging().ask(cell.name(), agent, payload, timeout);
     }
 
     @Override
     public Subscription subscribe(String topicFilter, Consumer<Message> handler) {
+        live();
         return cell.subscribe(run, topicFilter, handler);
     }
 
@@ -109,6 +131,7 @@ final class CellContext implements AgentContext {
 
     @Override
     public void finish() {
+        live();
         cell.requestFinish(run);
     }
 }

@@ -19,6 +19,8 @@ import io.flotilla.runtime.LogEntry;
  */
 final class CellStatus {
 
+    private static final int MAX_RESULT_IN_LOG = 200;
+
     private final AgentCell cell;
     private final Logger agentLogger;
     private final AgentLog log = new AgentLog();
@@ -112,13 +114,19 @@ final class CellStatus {
         }
     }
 
+    /** A result in the log: its start, a result being as large as an agent makes it. */
+    private static String shortened(String text) {
+        return text.length() <= MAX_RESULT_IN_LOG ? text : text.substring(0, MAX_RESULT_IN_LOG) + "... (" + text.length()
+                + " characters)";
+    }
+
     private static String logLine(AgentEvent event) {
         return switch (event.kind()) {
             case STATE_CHANGED, PRESENT -> "state " + event.message();
             case ERROR -> event.severity().wireName() + " in " + event.phase() + ": " + event.message();
             case ALERT -> "alert (" + event.severity().wireName() + "): " + event.message();
             case LOG -> event.message();
-            case RESULT -> "result: " + event.fields().get("result");
+            case RESULT -> "result: " + shortened(String.valueOf(event.fields().get("result")));
             case REMOVED -> "removed" + (event.message() == null ? "" : ", moved to node " + event.message());
         };
     }

@@ -1,6 +1,8 @@
 package io.flotilla.core.internal.runtime;
 
+import java.util.Deque;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,7 +42,7 @@ final class Mailbox implements Runnable {
 
     private final Executor dispatcher;
     private final Owner owner;
-    private final Queue<Runnable> signals = new ConcurrentLinkedQueue<>();
+    private final Deque<Runnable> signals = new ConcurrentLinkedDeque<>();
     private final Queue<Envelope> messages = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -97,11 +99,12 @@ final class Mailbox implements Runnable {
 
     /**
      * Gives up on the turn running now, whose callback is stuck: the context goes on in a new turn,
-     * on another thread, which runs {@code then} after the signals already queued. Only for a
-     * callback known not to have returned: the caller holds that knowledge under its own lock.
+     * on another thread, which runs {@code then} first, before any signal already queued (a stop, a
+     * pause) could touch the stuck instance. Only for a callback known not to have returned, under
+     * the lock its thread takes when it returns.
      */
     void abandonTurn(Runnable then) {
-        signals.add(then);
+        signals.addFirst(then);
         turn.incrementAndGet();
         callbackThread = null;
         scheduled.set(false);

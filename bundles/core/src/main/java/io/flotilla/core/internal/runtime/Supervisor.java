@@ -27,6 +27,8 @@ final class Supervisor {
     private static final int CRITICAL_FROM = 3;
     /** The longest an interrupted {@code process()} has to return before it is given up on. */
     static final Duration MAX_HUNG_GRACE = Duration.ofSeconds(10);
+    /** How many abandoned {@code process()} calls a node lets hold its threads before it restarts no more agents for one. */
+    static final int MAX_ABANDONED_CALLS = 16;
     /** What an abandoned call's thread finds when it returns: the agent has gone on without it. */
     private static final Throwable ABANDONED = new ProcessTimeoutError("abandoned");
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -199,14 +201,21 @@ final class Supervisor {
      * on a fresh instance, the stuck one left to its thread. In the new turn of the context.
      */
     private void hung(int forRun, Duration limit) {
-        if (!current(forRun)) {
+        if (forRun != cell.run().number()) {
             return;
         }
+        cell.run().abandon();
         policy.onProcessFailure();
         String cause = "process() did not return within process_timeout of " + Failures.seconds(limit)
                 + " s, nor when interrupted; its instance is abandoned to its thread";
+        int stuck = cell.system().abandonedCalls().get();
+        if (stuck > MAX_ABANDONED_CALLS) {
+            // Each holds a thread of the shared pool for good: past this many, the pool itself is at risk
+            giveUp("process", cause + "; " + stuck + " such calls hold threads of this node already, over "
+                    + MAX_ABANDONED_CALLS + ": not restarted");
+            return;
+        }
         processFailed(new ProcessTimeoutError(cause), "restarting the agent on a fresh instance");
-        cell.run().abandon();
         decideAfterCrash("process", cause);
     }
 
@@ -257,18 +266,18 @@ final class Supervisor {
             }
         }
 
-        private void abandonIfStuck() {
-            synchronized (this) {
-                if (finished) {
-                    return;
-                }
+        /** Under the lock the stuck thread takes when it returns: it either finds the turn abandoned or is in time. */
+        private synchronized void abandonIfStuck() {
+            if (!finished) {
                 abandoned = true;
+                cell.system().abandonedCalls().incrementAndGet();
+                cell.mailbox().abandonTurn(() -> hung(forRun, limit));
             }
-            cell.mailbox().abandonTurn(() -> hung(forRun, limit));
         }
 
         /** On the abandoned thread, outside the context: the instance goes back to its factory. */
         private void releaseAbandoned(Agent instance, AgentFactory factory) {
+            cell.system().abandonedCalls().decrementAndGet();
             try {
                 factory.release(instance);
             } catch (RuntimeException e) {

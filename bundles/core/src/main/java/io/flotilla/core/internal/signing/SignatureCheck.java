@@ -56,7 +56,7 @@ public final class SignatureCheck {
 
     /** {@code signed}, which arrived as a command of {@code kind}, once every check passed. */
     public Verified verify(SignedCommand signed, String kind) {
-        return verify(signed, kind, false);
+        return verify(signed, kind, false, false);
     }
 
     /**
@@ -66,6 +66,14 @@ public final class SignatureCheck {
      * at every subscription. One issued before it is refused: it would roll the node back.
      */
     public Verified verify(SignedCommand signed, String kind, boolean asRetained) {
+        return verify(signed, kind, asRetained, false);
+    }
+
+    /**
+     * {@link #verify(SignedCommand, String, boolean)}, for a command the node kept when it came
+     * ({@code kept}) and runs after a stop: its nonce may be in the ledger already, taken for it.
+     */
+    public Verified verify(SignedCommand signed, String kind, boolean asRetained, boolean kept) {
         SignedEnvelope header = signed.header();
         Optional<String> signingNode = signed.signingNode();
         if (signingNode.isPresent()) {
@@ -102,7 +110,7 @@ public final class SignatureCheck {
                     + " minutes, from issued_at to expires_at");
         }
         try {
-            if (!nonces.take(kind, signature, header.issuedAt(), header.expiresAt().plus(SKEW), now, standing)) {
+            if (!nonces.take(kind, signature, header.issuedAt(), header.expiresAt().plus(SKEW), now, standing) && !kept) {
                 throw SignedCommand.refused("replayed: nonce " + header.nonce() + " of " + header.key()
                         + " was used already (or is older than the node's record of used nonces)");
             }

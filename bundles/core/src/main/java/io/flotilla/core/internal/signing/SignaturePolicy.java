@@ -61,13 +61,14 @@ public final class SignaturePolicy {
      * @throws InvalidCommandException naming the reason, for a signed command that fails its check
      *                                 or an unsigned one this mode refuses
      */
-    public Optional<SignatureCheck.Verified> unwrap(String kind, java.util.Map<String, Object> document, boolean retained) {
+    public Optional<SignatureCheck.Verified> unwrap(String kind, java.util.Map<String, Object> document, boolean retained,
+            boolean kept) {
         Optional<SignedCommand> signed = SignedCommand.of(document);
         if (signed.isPresent()) {
             if (check == null) {
                 throw SignedCommand.refused("unknown key '" + signed.get().header().key() + "'");
             }
-            return Optional.of(check.verify(signed.get(), kind, retained));
+            return Optional.of(check.verify(signed.get(), kind, retained, kept));
         }
         if (mode == Mode.SIGNED && !READING_KINDS.contains(kind)) {
             throw SignedCommand.refused("unsigned: this node takes " + kind + " only signed by an operator "

@@ -259,6 +259,7 @@ class ActorRuleTest {
         AtomicInteger instances = new AtomicInteger();
         AtomicInteger stuckReturned = new AtomicInteger();
         AtomicInteger freshPolls = new AtomicInteger();
+        List<String> refusedToTheAbandoned = new java.util.concurrent.CopyOnWriteArrayList<>();
         addType("stubborn", () -> {
             boolean first = instances.incrementAndGet() == 1;
             return new Agent() {
@@ -274,6 +275,11 @@ class ActorRuleTest {
                         } catch (InterruptedException ignored) {
                             // carries on waiting
                         }
+                    }
+                    try {
+                        ctx.persist("stale", true); // too late: no longer the agent's instance
+                    } catch (IllegalStateException e) {
+                        refusedToTheAbandoned.add(e.getMessage());
                     }
                     stuckReturned.incrementAndGet();
                 }
@@ -303,5 +309,8 @@ class ActorRuleTest {
         assertEquals(AgentState.RUNNING, system.find("s").orElseThrow().state());
         assertEquals(2, instances.get());
         assertEquals(2, events.stream().filter(e -> e.agent().equals("s") && e.kind() == AgentEvent.Kind.ERROR).count());
+        assertEquals(1, refusedToTheAbandoned.size());
+        assertTrue(refusedToTheAbandoned.get(0).contains("was abandoned"), refusedToTheAbandoned.get(0));
+        assertTrue(!system.info("s").orElseThrow().persisted().containsKey("stale"), "the fresh instance's state untouched");
     }
 }

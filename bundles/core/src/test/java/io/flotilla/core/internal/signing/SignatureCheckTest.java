@@ -176,6 +176,16 @@ class SignatureCheckTest {
     }
 
     @Test
+    void aCommandTheNodeKeptWhenItCameIsTakenAgainAfterARestartAndNothingElseIs() throws Exception {
+        check.verify(SignedCommand.of(example()).orElseThrow(), "spawn"); // taken, and then the node died
+
+        check = newCheck();
+        assertEquals(EXAMPLE_COMMAND, check.verify(SignedCommand.of(example()).orElseThrow(), "spawn", false, true).command(),
+                "its own nonce, from the node's inbox");
+        assertTrue(refusal(example(), "spawn").startsWith("replayed"), "the same from the broker is still a replay");
+    }
+
+    @Test
     void aClockSteppedBackBringsNoPrunedNonceBack() throws Exception {
         check.verify(SignedCommand.of(example()).orElseThrow(), "spawn");
         Clock later = Clock.fixed(now.plus(java.time.Duration.ofMinutes(30)), ZoneOffset.UTC);
