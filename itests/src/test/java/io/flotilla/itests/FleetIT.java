@@ -81,23 +81,9 @@ public class FleetIT extends FlotillaTestSupport {
                     "--broker", broker, "--capabilities", "gpu,cuda");
             camera = NodeProcess.start(installation, "camera-worker", installation.root().getParent().resolve("camera"),
                     "--broker", broker, "--capabilities", "camera");
-            // Not @AfterClass: Pax Exam runs each test method as its own JUnit request, so class
-            // rules fire after every method. The workers live as long as this container.
-            Runtime.getRuntime().addShutdownHook(new Thread(FleetIT::stopWorkers));
+            closeWhenTheContainerEnds(gpu, camera);
         }
         await("both workers online", LIMIT, () -> online("gpu-worker") && online("camera-worker"));
-    }
-
-    private static void stopWorkers() {
-        for (NodeProcess worker : new NodeProcess[] {gpu, camera}) {
-            try {
-                if (worker != null) {
-                    worker.close();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private boolean online(String node) {

@@ -101,6 +101,23 @@ public abstract class FlotillaTestSupport {
         return all;
     }
 
+    /**
+     * Closes {@code parts}, in order, when this container's JVM ends: the processes a test class starts
+     * once for all its methods. Not @AfterClass: Pax Exam runs each test method as its own JUnit
+     * request, so class rules fire after every method.
+     */
+    protected static void closeWhenTheContainerEnds(AutoCloseable... parts) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (AutoCloseable part : parts) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    System.err.println("Could not stop " + part + ": " + e);
+                }
+            }
+        }));
+    }
+
     /** Options a test class adds to the container's. */
     protected Option[] extraOptions() {
         return new Option[0];

@@ -98,23 +98,9 @@ public class MixedFleetIT extends FlotillaTestSupport {
             work = installation.root().getParent();
             worker = NodeProcess.start(installation, WORKER, work.resolve("worker"), "--broker", "127.0.0.1:" + brokerPort());
             runner = WactorzRunner.start(work.resolve("wactorz"), "127.0.0.1", brokerPort(), RUNNER);
-            // Not @AfterClass: Pax Exam runs each method as its own request. They live as long as this container.
-            Runtime.getRuntime().addShutdownHook(new Thread(MixedFleetIT::stopPeers));
+            closeWhenTheContainerEnds(runner, worker);
         }
         await("the worker and the Wactorz runner online", LIMIT, () -> online(WORKER) && online(RUNNER));
-    }
-
-    private static void stopPeers() {
-        try {
-            if (runner != null) {
-                runner.close();
-            }
-            if (worker != null) {
-                worker.close();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private boolean online(String node) {
