@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.BeforeClass;
+import org.junit.Assume;
 import org.junit.Test;
 
 import io.flotilla.itests.process.Installation;
@@ -40,6 +41,34 @@ public class LauncherIT {
         assertEquals(result.output(), 0, result.exitCode());
         assertTrue(result.output(), result.output().contains("9 passed, 0 failed"));
         assertTrue(result.output(), result.output().contains("PASS  budget exhaustion"));
+    }
+
+    @Test
+    public void theServiceUnitOfANodeVerifiesWithSystemd() throws Exception {
+        Path systemdAnalyze = Path.of("/usr/bin/systemd-analyze");
+        if (!Files.isExecutable(systemdAnalyze) && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("systemd-analyze is not installed; .ci/run installs it (apt-get install systemd)");
+        }
+        Assume.assumeTrue("systemd-analyze is not installed (apt-get install systemd)", Files.isExecutable(systemdAnalyze));
+        Installation.Result unit = installation.run(Duration.ofSeconds(30), "service", "unit", "--name", "pi-kitchen",
+                "--", "--broker", "ssl://hub.lan:8883", "--capabilities", "camera,50%");
+        assertEquals(unit.output(), 0, unit.exitCode());
+        assertTrue(unit.output(), unit.output().contains("ExecStart=\"" + installation.launcher() + "\" --name \"pi-kitchen\" "
+                + "--home \"/var/lib/flotilla/pi-kitchen\" \"--broker\" \"ssl://hub.lan:8883\" \"--capabilities\" \"camera,50%%\""));
+        assertTrue(unit.output(), unit.output().contains("Restart=on-failure") && unit.output().contains("User=flotilla\n"));
+        Path file = installation.root().getParent().resolve("units/flotilla-pi-kitchen.service");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, unit.output());
+
+        Process verify = new ProcessBuilder(systemdAnalyze.toString(), "verify", file.toString()).redirectErrorStream(true).start();
+        String said = new String(verify.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue("systemd-analyze verify ends", verify.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(said, 0, verify.exitValue());
+        assertEquals("no warning either (systemd-analyze only warns of unknown settings)", "", said.strip());
+
+        Installation.Result badName = installation.run(Duration.ofSeconds(30), "service", "unit", "--name", "../etc");
+        assertEquals(badName.output(), 2, badName.exitCode());
+        assertTrue(badName.output(), badName.output().contains("'../etc' is not a node name"));
     }
 
     @Test
