@@ -22,6 +22,8 @@ final class Reconnects {
     private final Clock clock;
     private final long quietUntil;
     private int failures;
+    // Those worth telling of: not the ones while the node's own broker may still be starting.
+    private int reportedFailures;
     private String lastFailure;
 
     Reconnects(MqttSettings settings, Clock clock) {
@@ -35,9 +37,12 @@ final class Reconnects {
         failures++;
         Duration delay = backoff();
         if (clock.millis() < quietUntil) {
-            // At boot the node's own broker may still be starting: not worth a warning yet.
-            LOG.info("Broker at {} not reachable yet ({}); retrying", settings.broker(), reason);
-        } else if (!reason.equals(lastFailure)) {
+            // At boot the node's own broker may still be starting: nothing to tell an operator yet.
+            LOG.debug("Broker at {} not reachable yet ({}); retrying", settings.broker(), reason);
+            return delay;
+        }
+        reportedFailures++;
+        if (!reason.equals(lastFailure)) {
             LOG.warn("Cannot connect to the broker at {}: {}. Retrying, at most {} s apart", settings.broker(), reason,
                     settings.reconnectMax().toMillis() / 1000.0);
             lastFailure = reason;
@@ -48,10 +53,11 @@ final class Reconnects {
         return delay;
     }
 
-    /** Connected: returns how many attempts failed before. */
+    /** Connected: returns how many attempts failed before, those of the start-up grace left out. */
     int connected() {
-        int failed = failures;
+        int failed = reportedFailures;
         failures = 0;
+        reportedFailures = 0;
         lastFailure = null;
         return failed;
     }
