@@ -109,6 +109,29 @@ public class ShellIT extends FlotillaTestSupport {
     }
 
     @Test
+    public void whatANewOperatorGetsWrongIsAnsweredInPlainWords() {
+        CommandFailed missing = commandFails("agent:spawn /nonexistent.json");
+        assertTrue(missing.getMessage(), missing.getMessage().endsWith("no spawn config file /nonexistent.json: it does not exist"));
+
+        CommandFailed nowhere = commandFails("node:ping --timeout 0.3 nowhere");
+        assertTrue(nowhere.getMessage(), nowhere.getMessage().endsWith("no pong from nowhere: no node named nowhere in the fleet"
+                + " (known: itest-node)"));
+        assertFalse(nowhere.getMessage(), nowhere.getMessage().contains("Exception"));
+
+        spawn(Map.of("name", "spent", "type", "crasher", "poll_interval", 0.01, "restart_delay", 0.01, "max_restarts", 1,
+                "config", Map.of("fail_every", true)));
+        awaitState("spent", AgentState.FAILED);
+        String info = executeCommand("agent:info spent");
+        assertTrue(info, info.contains("1 of 1, and a crash more: the budget is spent"));
+        String logs = executeCommand("agent:logs -n 50 spent");
+        assertTrue(logs, logs.contains("warning [supervisor] Agent crashed, restarting in "));
+        assertFalse(logs, logs.contains("warning warning"));
+        String help = executeCommand("agent:spawn --help");
+        assertTrue(help, help.contains("agent:spawn examples/temperature-sensor.agent.json"));
+        executeCommand("agent:stop --delete spent");
+    }
+
+    @Test
     public void logsShowTheAgentsOwnLinesAndItsSupervisor() {
         spawn(Map.of("name", "logger", "type", "temperature-sensor", "poll_interval", 0.1));
         await("a reading in the log", () -> agents.logs("logger", 10).stream().anyMatch(l -> l.message().startsWith("Temperature:")));

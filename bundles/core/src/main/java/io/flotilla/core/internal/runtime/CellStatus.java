@@ -123,7 +123,7 @@ final class CellStatus {
     private static String logLine(AgentEvent event) {
         return switch (event.kind()) {
             case STATE_CHANGED, PRESENT -> "state " + event.message();
-            case ERROR -> event.severity().wireName() + " in " + event.phase() + ": " + event.message();
+            case ERROR -> "[" + event.phase() + "] " + event.message(); // the entry has the severity already
             case ALERT -> "alert (" + event.severity().wireName() + "): " + event.message();
             case LOG -> event.message();
             case RESULT -> "result: " + shortened(String.valueOf(event.fields().get("result")));

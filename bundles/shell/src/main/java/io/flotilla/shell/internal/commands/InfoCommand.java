@@ -33,7 +33,10 @@ public class InfoCommand implements Action {
         line("Type", info.type() + (details.provider() == null ? "" : " from " + details.provider()));
         line("Node", info.node());
         line("State", info.state().wireName() + (details.detail().isEmpty() ? "" : " (" + details.detail() + ")"));
-        line("Restarts", info.restartCount() + " of " + details.config().maxRestarts());
+        int restarts = info.restartCount();
+        int budget = details.config().maxRestarts();
+        line("Restarts", restarts <= budget ? restarts + " of " + budget
+                : budget + " of " + budget + ", and a crash more: the budget is spent");
         line("Uptime", details.startedAt() == null ? "-" : Text.duration(details.uptime()));
         line("Started", Text.time(details.startedAt()));
         line("Mailbox", details.mailbox() + " waiting");

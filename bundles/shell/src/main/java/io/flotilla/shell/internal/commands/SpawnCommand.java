@@ -35,7 +35,7 @@ import io.flotilla.shell.internal.completers.NodeNameCompleter;
 @Service
 @Command(scope = "agent", name = "spawn", description = "Spawns an agent from a JSON spawn config file, or from --type and --name.",
         detailedDescription = "Examples:\n"
-                + "  agent:spawn etc/agents/sensor.agent.json\n"
+                + "  agent:spawn examples/temperature-sensor.agent.json\n"
                 + "  agent:spawn --type counter --name c1 --set step=2 --field poll_interval=1\n"
                 + "Waits until the agent runs or fails, unless --no-wait.")
 public class SpawnCommand implements Action {
@@ -174,7 +174,15 @@ public class SpawnCommand implements Action {
         }
         Map<String, Object> extraSettings = Text.pairs("--set", settings);
         if (file != null) {
-            SpawnConfig fromFile = reader.read(Files.readAllBytes(locate(file)));
+            Path located = locate(file);
+            if (!Files.isRegularFile(located)) {
+                String home = System.getProperty("karaf.home");
+                String where = Path.of(file).isAbsolute() ? ""
+                        : " (looked for in " + Path.of("").toAbsolutePath() + (home == null ? "" : " and in " + home) + ")";
+                throw new IllegalArgumentException("no spawn config file " + file + ": "
+                        + (Files.isDirectory(located) ? "it is a directory" : "it does not exist") + where);
+            }
+            SpawnConfig fromFile = reader.read(Files.readAllBytes(located));
             if (!extraSettings.isEmpty()) {
                 Map<String, Object> merged = new LinkedHashMap<>(fromFile.settings());
                 merged.putAll(extraSettings);

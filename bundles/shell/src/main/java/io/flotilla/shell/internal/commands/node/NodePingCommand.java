@@ -1,6 +1,8 @@
 package io.flotilla.shell.internal.commands.node;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -11,6 +13,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import io.flotilla.runtime.FleetControl;
+import io.flotilla.runtime.FleetRegistry;
 import io.flotilla.shell.internal.completers.NodeNameCompleter;
 
 @Service
@@ -19,6 +22,9 @@ public class NodePingCommand implements Action {
 
     @Reference
     FleetControl fleet;
+
+    @Reference
+    FleetRegistry registry;
 
     @Argument(index = 0, name = "node", description = "The node", required = true)
     @Completion(NodeNameCompleter.class)
@@ -34,9 +40,23 @@ public class NodePingCommand implements Action {
     public Object execute() throws Exception {
         Duration limit = Duration.ofMillis(Math.round(timeout * 1000));
         for (int i = 0; i < count; i++) {
-            Duration rtt = fleet.ping(name, limit).toCompletableFuture().get();
+            Duration rtt;
+            try {
+                rtt = fleet.ping(name, limit).toCompletableFuture().get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("no pong from " + name + ": " + why(e.getCause()), e.getCause());
+            }
             System.out.printf("pong from %s in %.2f ms%n", name, rtt.toNanos() / 1e6);
         }
         return null;
+    }
+
+    /** Why no pong came, in words: no exception's name. */
+    private String why(Throwable failure) {
+        if (failure instanceof TimeoutException) {
+            return "no answer within " + timeout + " s" + (registry.node(name).isPresent() ? ""
+                    : " (no node of that name is known to this node's fleet registry: node:list shows those it knows)");
+        }
+        return failure.getMessage();
     }
 }
