@@ -5,7 +5,8 @@
  * with prototype scope and the {@link io.flotilla.api.AgentType agent.type} property. The node
  * creates one instance per running agent and calls it under its supervisor, one callback at a time.
  *
- * <p>1.1.0: {@code AgentContext.publishResult}, the {@code CRITICAL} severity, and {@code NodeInfo.runner}.
+ * <p>1.1.0: {@code AgentContext.publishResult}, the {@code CRITICAL} severity, and {@code NodeInfo.runner} and
+ * {@code AgentInfo.cpuPercent}.
  */
 @Export
 @Version("1.1.0")

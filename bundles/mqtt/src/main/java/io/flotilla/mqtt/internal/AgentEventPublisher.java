@@ -23,8 +23,8 @@ import io.flotilla.spi.fleet.FleetTopics;
  * <p>
  * Each payload has the Wactorz runner's fields too (docs/protocol.md, "Agent events"): the name as
  * {@code agent}; a log line's {@code type} is {@code log}, its agent's type then {@code agent_type};
- * a heartbeat's {@code cpu}, {@code memory_mb} (0: not measured per agent), {@code task} and
- * {@code protected}.
+ * a heartbeat's {@code cpu} (percent of one core its callbacks used lately), {@code memory_mb} (0:
+ * agents share one heap), {@code task} and {@code protected}.
  */
 @Component(service = AgentEventListener.class)
 public final class AgentEventPublisher implements AgentEventListener {
@@ -129,7 +129,7 @@ public final class AgentEventPublisher implements AgentEventListener {
         beat.put("state", event.state().wireName());
         beat.put("restart_count", event.restartCount());
         beat.put("epoch", event.epoch());
-        wactorzHeartbeat(beat, event.state());
+        wactorzHeartbeat(beat, event.state(), event.fields().get("cpu") instanceof Double cpu ? cpu : 0.0);
         if (event.message() != null) {
             beat.put("detail", event.message());
         }
@@ -138,10 +138,11 @@ public final class AgentEventPublisher implements AgentEventListener {
 
     /**
      * The fields a Wactorz dashboard reads: {@code task} is {@code running} or the state, as the runner
-     * has it; CPU and memory are not measured per agent in a shared JVM, so 0, as the runner sends.
+     * has it; {@code cpu} the percent of one core the agent's callbacks used lately, rounded to a
+     * hundredth; memory is not measured per agent in one shared heap, so 0, as the runner sends.
      */
-    private static void wactorzHeartbeat(Map<String, Object> beat, AgentState state) {
-        beat.put("cpu", 0.0);
+    private static void wactorzHeartbeat(Map<String, Object> beat, AgentState state, double cpu) {
+        beat.put("cpu", Math.round(cpu * 100) / 100.0);
         beat.put("memory_mb", 0.0);
         beat.put("task", state.wireName());
         beat.put("protected", false);
@@ -159,7 +160,7 @@ public final class AgentEventPublisher implements AgentEventListener {
         beat.put("state", agent.state().wireName());
         beat.put("restart_count", agent.restartCount());
         beat.put("epoch", agent.epoch());
-        wactorzHeartbeat(beat, agent.state());
+        wactorzHeartbeat(beat, agent.state(), agent.cpuPercent());
         return beat;
     }
 

@@ -223,6 +223,11 @@ final class AgentCell implements Mailbox.Owner {
     }
 
     @Override
+    public void charge(long cpuNanos) {
+        status.chargeCpu(cpuNanos);
+    }
+
+    @Override
     public void receive(Envelope envelope) {
         if (status.state() == AgentState.RUNNING) {
             delivery.deliver(envelope);
@@ -335,7 +340,8 @@ final class AgentCell implements Mailbox.Owner {
     }
 
     AgentInfo info() {
-        return new AgentInfo(name, actorId, config.type(), system.nodeName(), status.state(), status.restartCount(), epoch);
+        return new AgentInfo(name, actorId, config.type(), system.nodeName(), status.state(), status.restartCount(), epoch,
+                status.cpuPercent());
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.flotilla.core.internal.runtime;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,8 @@ import io.flotilla.runtime.LogEntry;
 final class CellStatus {
 
     private static final int MAX_RESULT_IN_LOG = 200;
+    /** The shortest span a CPU figure is taken over: figures asked for sooner repeat the last one. */
+    static final Duration CPU_WINDOW = Duration.ofSeconds(5);
 
     private final AgentCell cell;
     private final Logger agentLogger;
@@ -30,10 +34,16 @@ final class CellStatus {
     private volatile int restartCount;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
+    private final AtomicLong cpuNanos = new AtomicLong();
+    // The last CPU figure and what it was taken from; under this object's lock.
+    private long cpuSampled;
+    private Instant cpuSampledAt;
+    private double cpuPercent;
 
     CellStatus(AgentCell cell) {
         this.cell = cell;
         this.agentLogger = LoggerFactory.getLogger("io.flotilla.agent." + cell.name());
+        this.cpuSampledAt = cell.now();
     }
 
     AgentState state() {
@@ -70,6 +80,27 @@ final class CellStatus {
         detail = why;
         cell.emit(AgentEvent.Kind.STATE_CHANGED, null, Severity.INFO,
                 next.wireName() + (why.isEmpty() ? "" : ": " + why));
+    }
+
+    /** CPU time a turn of the agent's context took. Any thread. */
+    void chargeCpu(long nanos) {
+        cpuNanos.addAndGet(nanos);
+    }
+
+    /**
+     * The percent of one core the agent's callbacks used since the figure was last taken, at least
+     * {@link #CPU_WINDOW} ago: the heartbeats, every 10 s, take it. Any thread.
+     */
+    synchronized double cpuPercent() {
+        Instant now = cell.now();
+        Duration since = Duration.between(cpuSampledAt, now);
+        if (since.compareTo(CPU_WINDOW) >= 0) {
+            long used = cpuNanos.get();
+            cpuPercent = 100.0 * (used - cpuSampled) / since.toNanos();
+            cpuSampled = used;
+            cpuSampledAt = now;
+        }
+        return cpuPercent;
     }
 
     void recordError(String phase, Severity severity, String message) {

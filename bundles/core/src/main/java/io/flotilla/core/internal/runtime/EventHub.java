@@ -90,6 +90,10 @@ final class EventHub {
 
     private AgentEvent event(AgentCell cell, AgentEvent.Kind kind, String phase, Severity severity, String message,
             Map<String, Object> fields) {
+        if (kind == AgentEvent.Kind.STATE_CHANGED) {
+            // a heartbeat goes out on every state change, with the agent's CPU as the periodic ones have it
+            fields = Map.of("cpu", cell.status().cpuPercent());
+        }
         return new AgentEvent(kind, cell.name(), cell.actorId(), cell.config().type(), env.nodeName(), cell.state(),
                 cell.status().restartCount(), phase, severity, message, env.scheduler().clock().instant(), cell.config(),
                 cell.run().provider(), cell.epoch(), fields);

@@ -38,6 +38,9 @@ final class Mailbox implements Runnable {
 
         /** One message, inside the context. */
         void receive(Envelope envelope);
+
+        /** The CPU time a turn of the context took, in nanoseconds: its callbacks', mostly. */
+        void charge(long cpuNanos);
     }
 
     private final Executor dispatcher;
@@ -126,6 +129,7 @@ final class Mailbox implements Runnable {
     public void run() {
         int mine = turn.get();
         callbackThread = Thread.currentThread();
+        long cpuAtStart = CpuTime.ofCurrentThread();
         try {
             for (int budget = THROUGHPUT; budget > 0 && turn.get() == mine; budget--) {
                 Runnable action = signals.poll();
@@ -146,6 +150,7 @@ final class Mailbox implements Runnable {
         } finally {
             Thread.interrupted();
             if (turn.get() == mine) { // an abandoned turn leaves the context to the turn that replaced it
+                owner.charge(CpuTime.ofCurrentThread() - cpuAtStart);
                 callbackThread = null;
                 scheduled.set(false);
                 if (hasWork()) {

@@ -93,4 +93,26 @@ class WactorzEventsTest {
         assertEquals(1, refusals.size(), "the agent is told at once");
         assertTrue(sandbox.events("odd").stream().noneMatch(e -> e.kind() == AgentEvent.Kind.RESULT));
     }
+
+    @Test
+    void anAgentsCpuIsWhatItsCallbacksUsedOverTheLastSeconds() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isCurrentThreadCpuTimeSupported(), "this JVM measures no thread CPU time");
+        sandbox.addType("busy", sandbox.script().onProcess((ctx, call) -> {
+            long start = threads.getCurrentThreadCpuTime();
+            while (threads.getCurrentThreadCpuTime() - start < 20_000_000) {
+                Thread.onSpinWait(); // 20 ms of CPU, measured, whatever the machine
+            }
+        }));
+        sandbox.addType("idle", sandbox.script());
+        sandbox.spawn(agent("busy", "busy", "poll_interval", 1));
+        sandbox.spawn(agent("idle", "idle", "poll_interval", 1));
+
+        sandbox.advanceSeconds(10); // ten process() calls of 20 ms each: 0.2 s of CPU in 10 s
+
+        double busy = sandbox.agent("busy").cpuPercent();
+        double idle = sandbox.agent("idle").cpuPercent();
+        assertTrue(busy >= 1.9 && busy < 5, "about 2 % of one core, with the supervisor's own work: " + busy);
+        assertTrue(idle < 0.5, "next to nothing: " + idle);
+    }
 }
