@@ -184,6 +184,10 @@ public class LauncherIT {
             assertTrue(intruder.output(), intruder.output().contains("node side-a (pid ")
                     && intruder.output().contains("runs on " + home("side-a").toRealPath() + " already"));
 
+            Installation.Result status = installation.run(Duration.ofSeconds(30), "status", "--home", home("side-a").toString());
+            assertEquals(status.output(), 0, status.exitCode());
+            assertEquals("node side-a (pid " + first.pid() + ") runs on " + home("side-a").toRealPath(), status.output().trim());
+
             // The same name from another home: the two would take the name's broker session from each
             // other for ever; the newcomer sees the first come back, says so, and stops.
             try (NodeProcess twin = NodeProcess.start(installation, "side-b", home("side-b-twin"), "--broker",
@@ -199,6 +203,9 @@ public class LauncherIT {
                 int exit = node.stop();
                 assertTrue(node.name() + " ends normally on SIGTERM, exit " + exit, exit == 0 || exit == 143);
             }
+            Installation.Result stopped = installation.run(Duration.ofSeconds(30), "status", "--home", home("side-a").toString());
+            assertEquals(stopped.output(), 3, stopped.exitCode());
+            assertEquals("no node runs on " + home("side-a").toRealPath(), stopped.output().trim());
         }
     }
 
