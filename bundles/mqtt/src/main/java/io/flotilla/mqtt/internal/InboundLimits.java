@@ -11,8 +11,9 @@ import io.flotilla.util.MqttTopics;
 /**
  * How large a message the node reads on each topic, and the messages its sockets refused for being
  * larger. The topics that carry agents and code between nodes (the node's own {@code migrate_in},
- * {@code task_forward} and {@code reply}) take up to {@code max.transfer.bytes}; every other topic
- * {@code max.message.bytes}.
+ * {@code task_forward} and {@code reply}, and the replies to asks of Wactorz agents under
+ * {@code reply/}) take up to {@code max.transfer.bytes}; every other topic {@code max.message.bytes}.
+ * A transfer topic that ends with {@code /} stands for every topic under it.
  *
  * <p>A refused message reaches Paho with an empty payload, so that it is acknowledged and never
  * sent again, and is recorded here: the connection knows it for a refusal by that record, which
@@ -42,7 +43,9 @@ final class InboundLimits {
     }
 
     long limitFor(String topic) {
-        return transferTopics.contains(topic) ? transferBytes : messageBytes;
+        boolean transfer = transferTopics.contains(topic)
+                || transferTopics.stream().anyMatch(under -> under.endsWith("/") && topic.startsWith(under));
+        return transfer ? transferBytes : messageBytes;
     }
 
     /** On the socket's reading thread: a message on {@code topic} of {@code size} bytes was dropped. */

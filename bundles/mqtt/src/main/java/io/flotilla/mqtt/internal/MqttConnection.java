@@ -95,7 +95,7 @@ public final class MqttConnection implements FleetConnection {
         this.topics = new FleetTopics(settings.topicPrefix(), nodeName);
         this.wire = new Wire(clock);
         this.inbound = new InboundLimits(settings.maxMessageBytes(), settings.maxTransferBytes(),
-                Set.of(topics.own("migrate_in"), topics.own("task_forward"), topics.replies()));
+                Set.of(topics.own("migrate_in"), topics.own("task_forward"), topics.replies(), topics.replies() + "/"));
         this.presence = new Presence(settings, topics, wire, settings.socketFactory(inbound), nodeId);
         this.errors = new NodeErrors(topics, wire, (topic, report) -> publish(topic, report, false));
         this.outbox = new Outbox(settings.offlineBuffer(), () -> !mustNotWait.get(), errors);

@@ -46,6 +46,16 @@ class PacketSizeGuardTest {
     }
 
     @Test
+    void aTransferTopicEndingInASlashStandsForTheTopicsUnderIt() {
+        InboundLimits replies = new InboundLimits(LIMIT, 4 * LIMIT, java.util.Set.of("nodes/a/reply", "nodes/a/reply/"));
+
+        assertEquals(4 * LIMIT, replies.limitFor("nodes/a/reply"));
+        assertEquals(4 * LIMIT, replies.limitFor("nodes/a/reply/3f2a9c1d"), "a Wactorz agent's reply, on its ask's own topic");
+        assertEquals(LIMIT, replies.limitFor("nodes/a/replyx"));
+        assertEquals(LIMIT, replies.limitFor("nodes/b/reply/3f2a9c1d"));
+    }
+
+    @Test
     void aPublishOverTheLimitIsReadThroughAndHandedOnEmptyWithItsTopicAndPacketId() throws IOException {
         long size = 50L * 1024 * 1024; // streamed, never held: the test would not notice a copy otherwise
         InputStream socket = new SequenceInputStream(Collections.enumeration(List.of(
