@@ -66,6 +66,8 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
     private static final int FORWARD_CHUNK = 100;
     private static final double MAX_TIMEOUT_SECONDS = 3600;
     private static final String HANDLE_TASK_PHASE = "handle_task";
+    /** How long a task for a copy that does not run waits before it is answered "not running". */
+    static final Duration NOT_RUNNING_GRACE = Duration.ofMillis(200);
 
     private final FleetConnection fleet;
     private final AgentManager agents;
@@ -195,7 +197,10 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
         }
         String reply = replyTo;
         boolean wactorzShape = wactorzAsker;
-        agents.askFrom(sender, name, body, timeout).whenComplete((answer, failure) -> {
+        String from = sender;
+        Object payload = body;
+        Duration limit = timeout;
+        Runnable ask = () -> agents.askFrom(from, name, payload, limit).whenComplete((answer, failure) -> {
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             Map<String, Object> response = wactorzShape ? wactorzReply(name, answer, cause)
@@ -207,6 +212,22 @@ public final class TaskRouter implements TaskHandoff, AgentEventListener {
                 fleet.publishTransient(reply, Map.of("error", "the reply of " + name + " is not JSON: " + notJson.getMessage()));
             }
         });
+        if (!agents.find(name).map(agent -> agent.state().isTerminal()).orElse(false)) {
+            ask.run(); // running, or on its way (starting, paused for a move): its mailbox keeps the task
+            return;
+        }
+        // A stopped copy, such as one a move started late and discarded, is gone within milliseconds
+        // while the node where the agent runs answers: its "not running" would race that answer. Said
+        // after a moment, then, if the copy is still here.
+        try {
+            timer.schedule(() -> {
+                if (agents.find(name).isPresent()) {
+                    ask.run();
+                }
+            }, NOT_RUNNING_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            LOG.debug("Not answering a task for {}: stopping", name);
+        }
     }
 
     private Map<String, Object> reply(String name, Map<String, Object> correlation, Reply answer, Throwable cause) {
