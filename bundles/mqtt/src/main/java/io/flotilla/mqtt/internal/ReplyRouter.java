@@ -70,21 +70,22 @@ public final class ReplyRouter implements FleetRequests {
     @Override
     public CompletionStage<Map<String, Object>> request(String topic, Map<String, Object> payload, String replyField,
             Duration timeout) {
-        Expected expected = expect(timeout);
-        Map<String, Object> body = new LinkedHashMap<>(payload);
-        body.put("request_id", expected.requestId());
-        body.put(replyField, expected.replyTopic());
-        fleet.publish(topic, body, false);
-        return expected.reply();
+        return send(topic, payload, replyField, timeout, false);
     }
 
     @Override
     public CompletionStage<Map<String, Object>> requestWithOwnTopic(String topic, Map<String, Object> payload,
             String replyField, Duration timeout) {
+        return send(topic, payload, replyField, timeout, true);
+    }
+
+    /** Publishes a request naming its id and reply topic: the shared one, or, with {@code ownTopic}, one under it. */
+    private CompletionStage<Map<String, Object>> send(String topic, Map<String, Object> payload, String replyField,
+            Duration timeout, boolean ownTopic) {
         Expected expected = expect(timeout);
         Map<String, Object> body = new LinkedHashMap<>(payload);
         body.put("request_id", expected.requestId());
-        body.put(replyField, expected.replyTopic() + "/" + expected.requestId());
+        body.put(replyField, ownTopic ? expected.replyTopic() + "/" + expected.requestId() : expected.replyTopic());
         fleet.publish(topic, body, false);
         return expected.reply();
     }
