@@ -9,9 +9,13 @@
   let selected = null;
   let drawPending = false;
   // What the scale benchmark and the browser tests read.
-  const stats = window.flotillaStats = { firstRender: null, lastDraw: null, draws: 0, version: 0 };
+  const stats = window.flotillaStats = { firstRender: null, lastDraw: null, lastDrawMs: 0, maxDrawMs: 0, draws: 0, version: 0 };
 
   const $ = (id) => document.getElementById(id);
+  // Class names come from these lists only: a state or severity from the fleet is anyone's to choose
+  const STATES = ['starting', 'running', 'restarting', 'waiting', 'paused', 'stopped', 'failed'];
+  const SEVERITIES = ['info', 'warning', 'error', 'critical', 'fatal'];
+  const known = (list, value, otherwise) => (list.includes(value) ? value : otherwise);
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -38,7 +42,12 @@
       location.assign('/login');
       throw new Error('signed out');
     }
-    const answer = await response.json();
+    let answer;
+    try {
+      answer = await response.json();
+    } catch (e) {
+      throw new Error('the node answered HTTP ' + response.status + ' without a result');
+    }
     if (!response.ok) throw new Error(answer.error || ('HTTP ' + response.status));
     return answer;
   }
@@ -60,6 +69,10 @@
     stream.onopen = () => { $('connection').textContent = 'live'; $('connection').className = 'badge online'; };
     stream.onerror = () => { $('connection').textContent = 'reconnecting'; $('connection').className = 'badge offline'; };
     stream.addEventListener('signed-out', () => { stream.close(); location.assign('/login'); });
+    stream.addEventListener('too-many-pages', () => {
+      stream.close();
+      toast('This session has too many dashboard pages open: close one, then reload this one.', true);
+    });
     stream.onmessage = (message) => apply(JSON.parse(message.data));
   }
 
@@ -87,6 +100,7 @@
   // ------------------------------------------------------------ drawing
 
   function draw() {
+    const began = performance.now();
     drawSummary();
     drawNodes();
     drawAgents();
@@ -94,6 +108,8 @@
     if (selected) drawAgentFacts();
     stats.draws++;
     stats.lastDraw = performance.now();
+    stats.lastDrawMs = stats.lastDraw - began;
+    stats.maxDrawMs = Math.max(stats.maxDrawMs, stats.lastDrawMs);
     stats.version = fleet.version;
     if (stats.firstRender === null) stats.firstRender = stats.lastDraw;
   }
@@ -179,7 +195,7 @@
       nameCell.append(link);
       const hostOnline = (fleet.nodes.get(a.node) || {}).online;
       const stateCell = el('td', 'state');
-      stateCell.append(el('span', 'badge state-' + a.state, a.state), hostOnline === false ? el('span', 'hint', ' node offline') : '');
+      stateCell.append(el('span', 'badge state-' + known(STATES, a.state, 'unknown'), a.state), hostOnline === false ? el('span', 'hint', ' node offline') : '');
       tr.append(nameCell, stateCell, el('td', 'node', a.node), el('td', 'type', a.type), el('td', 'restarts', a.restarts),
         el('td', 'cpu', a.cpu), el('td', 'uptime', a.state === 'running' ? duration(a.since) : ''),
         el('td', 'last-error', a.last_error));
@@ -198,7 +214,7 @@
   }
 
   function eventLine(e) {
-    const li = el('li', 'severity-' + (e.severity || 'info'));
+    const li = el('li', 'severity-' + known(SEVERITIES, e.severity, 'info'));
     li.append(el('time', null, clock(e.time)), el('span', 'badge', e.kind || e.severity),
       el('span', 'badge', e.severity), e.phase ? el('span', 'badge', e.phase) : '',
       el('span', 'who', [e.agent, e.node].filter(Boolean).join(' @ ')), el('span', 'message', e.message));
@@ -248,7 +264,12 @@
 
   function routeHash() {
     const match = /^#agent=(.+)$/.exec(location.hash);
-    if (match) openAgent(decodeURIComponent(match[1]));
+    if (!match) return;
+    try {
+      openAgent(decodeURIComponent(match[1]));
+    } catch (e) {
+      toast('Not an agent\'s address: ' + location.hash, true);
+    }
   }
 
   // ------------------------------------------------------------ spawning

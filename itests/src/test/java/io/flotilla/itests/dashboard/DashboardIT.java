@@ -122,11 +122,22 @@ public class DashboardIT {
             assertEquals(data, 401, answer.statusCode());
             assertFalse(data, answer.body().contains("temp-sensor"));
         }
+        for (String around : new String[] {"/static/../api/session", "/static/%2e%2e/api/session", "/login/../api/session",
+                "/api;x/session", "//api/session"}) {
+            HttpResponse<String> answer = get(around, null);
+            assertTrue(around + " " + answer.statusCode(), answer.statusCode() == 400 || answer.statusCode() == 401);
+            assertFalse(around, answer.body().contains("csrf"));
+        }
+        HttpResponse<String> stop = post("/static/../api/stop", "{\"name\": \"temp-sensor-agent\"}", "none=none", null, null);
+        assertTrue(stop.body(), stop.statusCode() == 400 || stop.statusCode() == 401);
         driver().manage().deleteAllCookies();
         driver().get(base + "/");
         browser.await("the sign-in page", LIMIT, () -> driver().getCurrentUrl().endsWith("/login"));
         assertFalse(driver().getPageSource().contains("worker"));
         browser.screenshot("sign-in");
+        signInAsOperator();
+        browser.await("the agent the stop around the gate named, running still", LIMIT,
+                () -> "running".equals(agentCell("temp-sensor-agent", "state")));
     }
 
     @Test
@@ -135,8 +146,10 @@ public class DashboardIT {
         browser.await("the refusal", LIMIT, () -> driver().findElement(By.id("login-error")).isDisplayed());
         assertEquals("Wrong user name or password.", driver().findElement(By.id("login-error")).getText());
         signIn("viewer", PASSWORD);
-        browser.await("the refusal of a viewer", LIMIT,
-                () -> driver().findElement(By.id("login-error")).getText().contains("lacks the role admin"));
+        // the same words: saying the role is missing would confirm the viewer's password
+        browser.await("the refusal of a viewer", LIMIT, () -> driver().getCurrentUrl().endsWith("failed=password")
+                && "Wrong user name or password.".equals(driver().findElement(By.id("login-error")).getText()));
+        assertTrue(hub.console(), hub.console().contains("sign-in of viewer refused: the user lacks role admin"));
         assertEquals(401, get("/api/session", cookie()).statusCode());
     }
 

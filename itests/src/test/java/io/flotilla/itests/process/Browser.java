@@ -63,6 +63,11 @@ public final class Browser implements AutoCloseable {
         return driver.executeScript(script, args);
     }
 
+    /** Runs {@code script}, which ends by calling its last argument with the result. */
+    public Object asyncScript(String script, Object... args) {
+        return driver.executeAsyncScript(script, args);
+    }
+
     public void resize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }

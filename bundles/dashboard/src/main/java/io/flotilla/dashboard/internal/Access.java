@@ -44,25 +44,37 @@ public final class Access {
         this.link = new LoginLink(Path.of(data == null ? "data" : data, "dashboard", "login-token"));
     }
 
-    /** How a sign-in with a password ended: a session, or why not, in words for the page. */
-    record SignIn(Optional<Session> session, String refusal) {
+    /** Why a sign-in was refused, as the sign-in page names it ({@code /login?failed=CODE}). */
+    enum Refusal {
+        /** Wrong user name or password, or a user without the role: the page does not say which. */
+        PASSWORD,
+        /** Too many failed sign-ins lately. */
+        THROTTLED
     }
 
-    SignIn signIn(String user, char[] password) {
+    /** How a sign-in with a password ended: a session, or why not. */
+    record SignIn(Optional<Session> session, Refusal refusal) {
+    }
+
+    /**
+     * Signs in with a password. One at a time: the count of recent failures is checked and raised
+     * in one step, so a burst of guesses in parallel meets the limit like guesses in a row.
+     */
+    synchronized SignIn signIn(String user, char[] password) {
+        String who = printable(user);
         if (!throttle.open()) {
-            LOG.warn("Dashboard: sign-in of {} refused: more than {} failed sign-ins in a minute", user, FAILURES_PER_MINUTE);
-            return new SignIn(Optional.empty(), "Too many failed sign-ins: wait a minute.");
+            LOG.warn("Dashboard: sign-in of {} refused: more than {} failed sign-ins in a minute", who, FAILURES_PER_MINUTE);
+            return new SignIn(Optional.empty(), Refusal.THROTTLED);
         }
         JaasPasswords.Outcome outcome = passwords.check(user, password);
         if (outcome != JaasPasswords.Outcome.ACCEPTED) {
             throttle.failed();
-            LOG.warn("Dashboard: sign-in of {} refused: {}", user, outcome == JaasPasswords.Outcome.MISSING_ROLE
+            // The page says "wrong user name or password" either way: a role refusal would confirm the password
+            LOG.warn("Dashboard: sign-in of {} refused: {}", who, outcome == JaasPasswords.Outcome.MISSING_ROLE
                     ? "the user lacks role " + passwords.role() : "wrong user name or password");
-            return new SignIn(Optional.empty(), outcome == JaasPasswords.Outcome.MISSING_ROLE
-                    ? "User " + user + " lacks the role " + passwords.role() + " the dashboard needs."
-                    : "Wrong user name or password.");
+            return new SignIn(Optional.empty(), Refusal.PASSWORD);
         }
-        LOG.info("Dashboard: {} signed in", user);
+        LOG.info("Dashboard: {} signed in", who);
         return new SignIn(Optional.of(sessions.open(user)), null);
     }
 
@@ -87,7 +99,12 @@ public final class Access {
 
     void signOut(Session session) {
         sessions.close(session.id());
-        LOG.info("Dashboard: {} signed out", session.user());
+        LOG.info("Dashboard: {} signed out", printable(session.user()));
+    }
+
+    /** {@code text} fit for one log line: control characters (a forged line break) shown as '?'. */
+    static String printable(String text) {
+        return text == null ? null : text.replaceAll("\\p{Cntrl}", "?");
     }
 
     /** The cookie that carries {@code session}; {@code null} for one that ends the session in the browser. */

@@ -24,6 +24,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.flotilla.api.AskException;
 import io.flotilla.dashboard.internal.Sessions.Session;
 import io.flotilla.runtime.AgentManager;
 import io.flotilla.runtime.FleetControl;
@@ -62,7 +63,10 @@ public final class ApiServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Session session = (Session) request.getAttribute(Access.SESSION);
+        if (!(request.getAttribute(Access.SESSION) instanceof Session session)) {
+            Responses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "sign in first"); // the gate did not pass it
+            return;
+        }
         try {
             switch (String.valueOf(request.getPathInfo())) {
                 case "/session" -> Responses.json(response, 200, Map.of("user", session.user(), "csrf", session.csrfToken(),
@@ -79,7 +83,10 @@ public final class ApiServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Session session = (Session) request.getAttribute(Access.SESSION);
+        if (!(request.getAttribute(Access.SESSION) instanceof Session session)) {
+            Responses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "sign in first"); // the gate did not pass it
+            return;
+        }
         String action = String.valueOf(request.getPathInfo());
         try {
             byte[] body = body(request);
@@ -87,7 +94,7 @@ public final class ApiServlet extends HttpServlet {
                 case "/spawn" -> actions.spawn(body);
                 case "/stop" -> actions.stop(field(body, "name"));
                 case "/restart" -> actions.restart(field(body, "name"));
-                case "/migrate" -> actions.migrate(field(body, "name"), (String) Responses.mapper().parseObject(body).get("target"));
+                case "/migrate" -> actions.migrate(field(body, "name"), field(body, "target"));
                 case "/send" -> actions.send(field(body, "name"), Responses.mapper().parseObject(body).get("message"));
                 default -> null;
             };
@@ -96,7 +103,8 @@ public final class ApiServlet extends HttpServlet {
                 return;
             }
             Object result = outcome.toCompletableFuture().get(Actions.TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
-            LOG.info("Dashboard: {} by {}: {}", action.substring(1), session.user(), result instanceof String line ? line : "done");
+            LOG.info("Dashboard: {} by {}: {}", action.substring(1), Access.printable(session.user()),
+                    Access.printable(result instanceof String line ? line : "done"));
             Responses.json(response, 200, result instanceof String line ? Map.of("message", line) : result);
         } catch (ExecutionException | CompletionException e) {
             refuse(response, action, session, e.getCause() != null ? e.getCause() : e);
@@ -112,8 +120,15 @@ public final class ApiServlet extends HttpServlet {
 
     private static void refuse(HttpServletResponse response, String action, Session session, Throwable cause) throws IOException {
         Throwable reason = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
-        String message = reason.getMessage() == null ? reason.getClass().getSimpleName() : reason.getMessage();
-        LOG.info("Dashboard: {} by {} refused: {}", action.substring(1), session.user(), message);
+        String message;
+        if (reason instanceof IllegalArgumentException || reason instanceof IllegalStateException
+                || reason instanceof AskException || reason instanceof IOException || reason instanceof TimeoutException) {
+            message = reason.getMessage() == null ? reason.getClass().getSimpleName() : reason.getMessage();
+            LOG.info("Dashboard: {} by {} refused: {}", action.substring(1), Access.printable(session.user()), Access.printable(message));
+        } else {
+            message = "the node failed to " + action.substring(1) + ": see its log";
+            LOG.warn("Dashboard: {} by {} failed", action.substring(1), Access.printable(session.user()), reason);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
         Responses.json(response, 422, body);

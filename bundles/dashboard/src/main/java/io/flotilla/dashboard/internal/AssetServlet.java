@@ -30,11 +30,12 @@ public final class AssetServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String path = request.getRequestURI();
-        if (path.equals("/") || path.equals("/index.html")) {
+        // the servlet and path info the request was matched by, not the path as sent
+        String info = request.getPathInfo() == null ? "" : request.getPathInfo();
+        if ("/static".equals(request.getServletPath()) && info.startsWith("/")) {
+            assets.serve(info.substring(1), response);
+        } else if ((request.getServletPath() + info).isEmpty()) { // the context root: servlet path "", no path info
             assets.serve("index.html", response);
-        } else if (path.startsWith("/static/")) {
-            assets.serve(path.substring("/static/".length()), response);
         } else {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
         }

@@ -31,6 +31,7 @@ public final class DashboardGate extends ServletContextHelper {
     static final String SELECT = "(osgi.http.whiteboard.context.name=" + CONTEXT + ")";
     static final String CSRF_HEADER = "X-CSRF-Token";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD");
+    private static final Set<String> LOOPBACK_NAMES = Set.of("127.0.0.1", "localhost", "[::1]");
 
     private final Access access;
 
@@ -48,18 +49,30 @@ public final class DashboardGate extends ServletContextHelper {
         // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on the page's own posts
         response.setHeader("Referrer-Policy", "same-origin");
         response.setHeader("X-Frame-Options", "DENY");
+        if (!loopbackHost(request.getHeader("Host"))) {
+            // A page of another site that rebound its own name to 127.0.0.1 would pass the Origin check
+            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "refused: the dashboard answers on 127.0.0.1, localhost or [::1] only");
+            return false;
+        }
+        String raw = request.getRequestURI();
+        if (raw.contains("/.") || raw.contains("//") || raw.contains("\\") || raw.indexOf('%') >= 0 || raw.indexOf(';') >= 0) {
+            // Dot segments and encodings are resolved after this check: a path that needs them is no path of the page
+            Responses.error(response, HttpServletResponse.SC_BAD_REQUEST, "refused: not a path of the dashboard");
+            return false;
+        }
         boolean safe = SAFE_METHODS.contains(request.getMethod());
         if (!safe && !sameOrigin(request)) {
             Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "refused: the request came from another site");
             return false;
         }
-        String path = request.getRequestURI();
-        if (path.equals("/login") || path.startsWith("/static/")) {
+        // What the servlet was chosen by, not the path as sent
+        String servletPath = request.getServletPath();
+        if ("/login".equals(servletPath) || "/static".equals(servletPath)) {
             return true;
         }
         Optional<Session> session = access.current(request);
         if (session.isEmpty()) {
-            if (path.startsWith("/api/") || !safe) {
+            if ("/api".equals(servletPath) || "/api/stream".equals(servletPath) || !safe) {
                 Responses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "sign in first");
             } else {
                 response.setHeader("Cache-Control", "no-store");
@@ -74,6 +87,15 @@ public final class DashboardGate extends ServletContextHelper {
         }
         request.setAttribute(Access.SESSION, session.get());
         return true;
+    }
+
+    /** Whether {@code host} (the Host header) names this machine's loopback interface, with any port. */
+    static boolean loopbackHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceFirst(":\\d+$", "");
+        return LOOPBACK_NAMES.contains(name.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** A browser names the page a request comes from in Origin; a request without one is no browser's form. */

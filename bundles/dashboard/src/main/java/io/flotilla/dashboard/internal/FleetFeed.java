@@ -77,7 +77,7 @@ public final class FleetFeed {
             if (failing.compareAndSet(true, false)) {
                 LOG.info("Dashboard: the fleet view is current again");
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // thrown out of a scheduled task, it would end the polling for good
             if (failing.compareAndSet(false, true)) { // once, not four times a second
                 LOG.warn("Dashboard: cannot read the fleet view; the page shows it as it was", e);
             }

@@ -22,7 +22,10 @@ import io.flotilla.util.Json;
 final class FleetMessages {
 
     static final int MAX_TEXT = 4000;
+    /** Names, ids, states and types: longer ones are no fleet's, and their message is dropped. */
     static final int MAX_NAME = 200;
+    /** A manifest's configuration kept for an agent's page, as JSON. */
+    static final int MAX_CONFIG_BYTES = 16 * 1024;
 
     private final FleetModel model;
     private final String self;
@@ -92,17 +95,19 @@ final class FleetMessages {
         });
     }
 
+    /** Keeps the configuration of a shown agent's manifest: only of an agent in the model, which bounds them. */
     void manifest(byte[] payload) {
         read(payload).ifPresent(manifest -> {
             String agent = agentOf(manifest);
-            if (agent != null && (manifests.containsKey(agent) || manifests.size() < FleetModel.MAX_AGENTS)) {
-                manifests.put(agent, manifest);
+            if (agent != null && manifest.get("config") instanceof Map<?, ?> config && model.agentRow(agent).isPresent()
+                    && json.toBytes(config).length <= MAX_CONFIG_BYTES) {
+                manifests.put(agent, stringKeys(config));
             }
         });
     }
 
-    /** The last manifest agent {@code name} published, if any: its configuration as it started. */
-    Optional<Map<String, Object>> manifest(String name) {
+    /** The configuration in the last manifest agent {@code name} published, if any. */
+    Optional<Map<String, Object>> config(String name) {
         return Optional.ofNullable(manifests.get(name));
     }
 
@@ -119,11 +124,13 @@ final class FleetMessages {
     private void beat(Map<String, Object> beat) {
         String name = text(beat, "name");
         String node = text(beat, "node");
-        if (name == null || node == null || node.equals(self) || name.length() > MAX_NAME) {
+        String state = text(beat, "state");
+        String type = text(beat, "type");
+        String actorId = text(beat, "actor_id");
+        if (name == null || node == null || node.equals(self) || tooLong(name, node, state, type, actorId)) {
             return; // this node's own agents come from its agent manager
         }
         long epoch = beat.get("epoch") instanceof Number n ? n.longValue() : 0;
-        String state = text(beat, "state");
         String now = clock.instant().toString();
         model.agent(name, row -> {
             if (!node.equals(row.get("node")) && row.get("epoch") instanceof Number known && epoch < known.longValue()) {
@@ -132,9 +139,8 @@ final class FleetMessages {
             if (state != null && !state.equals(row.get("state")) && "running".equals(state)) {
                 row.put("since", now);
             }
-            row.put("actor_id", text(beat, "actor_id"));
+            row.put("actor_id", actorId);
             row.put("node", node);
-            String type = text(beat, "type");
             if (type != null) { // a Wactorz runner names none
                 row.put("type", type);
             }
@@ -144,7 +150,18 @@ final class FleetMessages {
             row.put("epoch", epoch);
             return row;
         });
-        heard.put(name, clock.millis());
+        if (model.agentRow(name).isPresent()) { // not one the model had no room for
+            heard.put(name, clock.millis());
+        }
+    }
+
+    private static boolean tooLong(String... texts) {
+        for (String text : texts) {
+            if (text != null && text.length() > MAX_NAME) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, Object> event(String kind, Map<String, Object> message, String agent, String time,

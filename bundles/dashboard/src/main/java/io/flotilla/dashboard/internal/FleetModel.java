@@ -24,8 +24,11 @@ import java.util.function.UnaryOperator;
 final class FleetModel {
 
     static final int MAX_EVENTS = 500;
-    /** Agents shown at most: anyone on an open broker can name agents, and no name may grow the model beyond it. */
-    static final int MAX_AGENTS = 100_000;
+    /**
+     * Agents shown at most: anyone on an open broker can name agents, and no name may grow the model
+     * beyond it. Some 20 MiB of rows at most, in a node whose heap is 256 MiB by default.
+     */
+    static final int MAX_AGENTS = 20_000;
     /** Removals remembered for pages that are behind; beyond it a page that is behind gets everything. */
     static final int MAX_REMOVALS = 20_000;
 

@@ -56,6 +56,12 @@ public final class LoginServlet extends HttpServlet {
         assets.serve("login.html", response);
     }
 
+    /** A HEAD (a link preview) must not use up the one-time link, as the GET it stands for would. */
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+    }
+
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if ("/logout".equals(request.getServletPath())) {
@@ -69,25 +75,23 @@ public final class LoginServlet extends HttpServlet {
         String user = request.getParameter("username");
         String password = request.getParameter("password");
         if (user == null || password == null || user.isBlank() || user.length() > MAX_FIELD || password.length() > MAX_FIELD) {
-            response.sendRedirect("/login?failed=" + encode("Give a user name and a password."));
+            response.sendRedirect("/login?failed=missing");
             return;
         }
         Access.SignIn signIn = access.signIn(user.strip(), password.toCharArray());
         if (signIn.session().isEmpty()) {
-            response.sendRedirect("/login?failed=" + encode(signIn.refusal()));
+            response.sendRedirect("/login?failed=" + signIn.refusal().name().toLowerCase(java.util.Locale.ROOT));
             return;
         }
         enter(request, response, signIn.session().get());
     }
 
-    private static void enter(HttpServletRequest request, HttpServletResponse response, Session session) throws IOException {
-        // A session id chosen before sign-in (a fixed cookie) is never kept: each sign-in opens a new one
+    private void enter(HttpServletRequest request, HttpServletResponse response, Session session) throws IOException {
+        // A session id chosen before sign-in (a fixed cookie) is never kept: each sign-in opens a new one,
+        // and ends the one this browser had
+        access.current(request).ifPresent(access::signOut);
         response.addCookie(Access.cookie(request, session));
         response.setHeader("Cache-Control", "no-store");
         response.sendRedirect("/");
-    }
-
-    private static String encode(String text) {
-        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

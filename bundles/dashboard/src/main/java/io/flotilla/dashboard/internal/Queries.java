@@ -44,7 +44,7 @@ final class Queries {
             agents.info(name).ifPresent(details -> describe(details, page));
             page.put("log", agents.logs(name, LOG_LINES).stream().map(Queries::line).toList());
         } else {
-            feed.messages().manifest(name).ifPresent(manifest -> page.put("config", manifest.get("config")));
+            feed.messages().config(name).ifPresent(config -> page.put("config", config));
             page.put("log", feed.model().eventsOf(name));
         }
         return page;

@@ -2,13 +2,19 @@ package io.flotilla.dashboard.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,6 +42,11 @@ import io.flotilla.util.DaemonThreads;
  * everything, then every push interval what changed since the version it has; a page that
  * reconnects names the last version it got (Last-Event-ID) and gets only what it missed. A page
  * whose session ended gets {@code signed-out} and is closed.
+ *
+ * <p>One thread finds what each page lacks; the writes go to a pool with at most one write per page
+ * at a time, so a page that stops reading (a laptop asleep, a stuck tunnel) holds up only itself,
+ * until the server's idle timeout closes it. Pages that have seen the same version share one
+ * encoding of what they lack.
  */
 @Component(service = Servlet.class, configurationPid = DashboardConfig.PID)
 @HttpWhiteboardContextSelect(DashboardGate.SELECT)
@@ -44,6 +55,7 @@ import io.flotilla.util.DaemonThreads;
 public final class StreamServlet extends HttpServlet {
 
     static final int MAX_PAGES = 32;
+    static final int MAX_PAGES_PER_SESSION = 8;
     private static final long serialVersionUID = 1L;
     private static final long KEEP_ALIVE_MILLIS = 15_000;
     private static final Logger LOG = LoggerFactory.getLogger(StreamServlet.class);
@@ -52,14 +64,18 @@ public final class StreamServlet extends HttpServlet {
     private final transient Access access;
     private final transient ScheduledExecutorService pusher = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("flotilla-dashboard-push"));
+    private final transient ExecutorService writers = new ThreadPoolExecutor(0, MAX_PAGES, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), DaemonThreads.numbered("flotilla-dashboard-write-"));
     private final transient Set<Page> pages = ConcurrentHashMap.newKeySet();
+    private final transient AtomicBoolean failing = new AtomicBoolean();
 
-    /** One open page. Touched by the pusher thread only, once added. */
+    /** One open page. Its fields are touched by one thread at a time: the pusher, or the writer its flag admits. */
     private static final class Page {
         final AsyncContext async;
         final Session session;
-        long seen;
-        long lastWrite;
+        volatile long seen;
+        volatile long lastWrite;
+        final AtomicBoolean writing = new AtomicBoolean();
 
         Page(AsyncContext async, Session session, long seen) {
             this.async = async;
@@ -79,17 +95,16 @@ public final class StreamServlet extends HttpServlet {
     @Deactivate
     void deactivate() {
         pusher.shutdownNow();
+        writers.shutdownNow();
         pages.forEach(this::close);
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (pages.size() >= MAX_PAGES) {
-            Responses.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
-                    "the dashboard has " + MAX_PAGES + " open pages already: close one");
+        if (!(request.getAttribute(Access.SESSION) instanceof Session session)) {
+            Responses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "sign in first"); // the gate did not pass it
             return;
         }
-        Session session = (Session) request.getAttribute(Access.SESSION);
         response.setContentType("text/event-stream");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
@@ -97,6 +112,11 @@ public final class StreamServlet extends HttpServlet {
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
         Page page = new Page(async, session, lastEventId(request));
+        if (!admit(page)) {
+            write(page, "event: too-many-pages\ndata: {}\n\n", System.currentTimeMillis());
+            async.complete();
+            return;
+        }
         async.addListener(new AsyncListener() {
             @Override
             public void onComplete(AsyncEvent event) {
@@ -118,42 +138,86 @@ public final class StreamServlet extends HttpServlet {
                 // not started again
             }
         });
+    }
+
+    /** Adds the page unless the dashboard, or its session, has as many open as it may. */
+    private synchronized boolean admit(Page page) {
+        long ofSession = pages.stream().filter(p -> p.session.id().equals(page.session.id())).count();
+        if (pages.size() >= MAX_PAGES || ofSession >= MAX_PAGES_PER_SESSION) {
+            return false;
+        }
         pages.add(page);
+        return true;
     }
 
     private void pushAll() {
-        long now = System.currentTimeMillis();
-        for (Page page : pages) {
-            try {
-                push(page, now);
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("Dashboard: a page went away", e); // the browser closed it: nothing to report
-                close(page);
+        try {
+            long now = System.currentTimeMillis();
+            Map<Long, String> encoded = new HashMap<>(); // by the version a page has seen
+            for (Page page : pages) {
+                if (page.writing.compareAndSet(false, true)) {
+                    String text = next(page, now, encoded);
+                    if (text == null) {
+                        page.writing.set(false);
+                    } else {
+                        writers.execute(() -> send(page, text, now));
+                    }
+                }
+            }
+            if (failing.compareAndSet(true, false)) {
+                LOG.info("Dashboard: pushing to the pages again");
+            }
+        } catch (RejectedExecutionException e) {
+            // deactivated meanwhile
+        } catch (RuntimeException | Error e) {
+            if (failing.compareAndSet(false, true)) { // once; the next tick tries again
+                LOG.warn("Dashboard: cannot push the fleet's changes to the pages", e);
             }
         }
     }
 
-    private void push(Page page, long now) throws IOException {
+    /** What {@code page} gets next, or null for nothing now. */
+    private String next(Page page, long now, Map<Long, String> encoded) {
         if (access.stillOpen(page.session).isEmpty()) {
-            write(page, "event: signed-out\ndata: {}\n\n", now);
-            close(page);
-            return;
+            return "event: signed-out\ndata: {}\n\n";
         }
-        FleetModel.Delta delta = feed.model().since(page.seen);
-        if (!delta.isEmpty()) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("version", delta.version());
-            body.put("full", delta.full());
-            body.put("nodes", delta.nodes());
-            body.put("nodes_gone", delta.nodesGone());
-            body.put("agents", delta.agents());
-            body.put("agents_gone", delta.agentsGone());
-            body.put("events", delta.events());
-            write(page, "id: " + delta.version() + "\ndata: " + new String(Responses.mapper().toBytes(body),
-                    StandardCharsets.UTF_8) + "\n\n", now);
-            page.seen = delta.version();
-        } else if (now - page.lastWrite > KEEP_ALIVE_MILLIS) {
-            write(page, ": still here\n\n", now);
+        String text = encoded.computeIfAbsent(page.seen, this::encode);
+        if (!text.isEmpty()) {
+            return text;
+        }
+        return now - page.lastWrite > KEEP_ALIVE_MILLIS ? ": still here\n\n" : null;
+    }
+
+    private String encode(long seen) {
+        FleetModel.Delta delta = feed.model().since(seen);
+        if (delta.isEmpty()) {
+            return "";
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", delta.version());
+        body.put("full", delta.full());
+        body.put("nodes", delta.nodes());
+        body.put("nodes_gone", delta.nodesGone());
+        body.put("agents", delta.agents());
+        body.put("agents_gone", delta.agentsGone());
+        body.put("events", delta.events());
+        return "id: " + delta.version() + "\ndata: " + new String(Responses.mapper().toBytes(body), StandardCharsets.UTF_8) + "\n\n";
+    }
+
+    /** On a writer thread: one write to one page. */
+    private void send(Page page, String text, long now) {
+        try {
+            write(page, text, now);
+            if (text.startsWith("event: signed-out")) {
+                close(page);
+            } else if (text.startsWith("id: ")) {
+                page.seen = Long.parseLong(text.substring(4, text.indexOf('\n')));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Dashboard: a page went away", e); // the browser closed it: nothing to report
+            close(page);
+        } finally {
+            page.writing.set(false);
         }
     }
 

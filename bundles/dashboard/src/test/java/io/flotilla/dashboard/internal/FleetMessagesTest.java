@@ -89,10 +89,23 @@ class FleetMessagesTest {
     }
 
     @Test
-    void aManifestGivesARemoteAgentsConfiguration() {
+    void aManifestGivesAShownAgentsConfiguration() {
         messages.manifest(json("{\"name\": \"cam\", \"node\": \"w\", \"config\": {\"fps\": 5}}"));
-        assertEquals(Map.of("fps", 5), messages.manifest("cam").orElseThrow().get("config"));
+        assertFalse(messages.config("cam").isPresent(), "not of an agent the page does not show");
+        messages.heartbeat(json("{\"name\": \"cam\", \"node\": \"w\", \"state\": \"running\"}"));
+        messages.manifest(json("{\"name\": \"cam\", \"node\": \"w\", \"config\": {\"fps\": 5}}"));
+        assertEquals(Map.of("fps", 5), messages.config("cam").orElseThrow());
+        messages.manifest(json("{\"name\": \"cam\", \"config\": {\"blob\": \"" + "x".repeat(FleetMessages.MAX_CONFIG_BYTES) + "\"}}"));
+        assertEquals(Map.of("fps", 5), messages.config("cam").orElseThrow(), "an oversized one is not kept");
         messages.forget("cam");
-        assertFalse(messages.manifest("cam").isPresent());
+        assertFalse(messages.config("cam").isPresent());
+    }
+
+    @Test
+    void aHeartbeatWithAnOverlongFieldIsDropped() {
+        messages.heartbeat(json("{\"name\": \"a\", \"node\": \"w\", \"state\": \"" + "s".repeat(FleetMessages.MAX_NAME + 1) + "\"}"));
+        messages.heartbeat(json("{\"name\": \"a\", \"node\": \"w\", \"actor_id\": \"" + "i".repeat(FleetMessages.MAX_NAME + 1) + "\"}"));
+        assertTrue(model.agentRows().isEmpty());
+        assertEquals(0, messages.heardOf("a"));
     }
 }
