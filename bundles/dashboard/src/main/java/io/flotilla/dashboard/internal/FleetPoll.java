@@ -43,6 +43,7 @@ final class FleetPoll {
 
     /** One round; called by one thread at a time. */
     void run() {
+        long lookedAt = clock.millis();
         Map<String, NodeDetails> nodes = new HashMap<>();
         for (NodeInfo info : registry.nodes()) {
             registry.node(info.name()).ifPresent(details -> nodes.put(info.name(), details));
@@ -58,7 +59,7 @@ final class FleetPoll {
         for (Map<String, Object> row : model.agentRows()) {
             String name = (String) row.get("name");
             String node = (String) row.get("node");
-            if (self.equals(node) ? !local.contains(name) : gone(name, nodes.get(node))) {
+            if (self.equals(node) ? !local.contains(name) : gone(name, nodes.get(node), lookedAt)) {
                 model.forgetAgent(name);
                 messages.forget(name);
             }
@@ -119,8 +120,15 @@ final class FleetPoll {
         return names;
     }
 
-    /** Whether an agent of another node is gone: its node is forgotten, or its node's latest heartbeat, newer than any word of the agent, leaves it out. */
-    private boolean gone(String name, NodeDetails node) {
+    /**
+     * Whether an agent of another node is gone: its node is forgotten, or its node's latest heartbeat,
+     * newer than any word of the agent, leaves it out. Not an agent heard of since the registry was
+     * read ({@code lookedAt}): its node's first heartbeat may have come just after.
+     */
+    private boolean gone(String name, NodeDetails node, long lookedAt) {
+        if (messages.heardOf(name) >= lookedAt - 1000) {
+            return false;
+        }
         if (node == null) {
             return true;
         }
