@@ -33,6 +33,7 @@ import org.openqa.selenium.support.ui.Select;
 import io.flotilla.itests.process.Browser;
 import io.flotilla.itests.process.Installation;
 import io.flotilla.itests.process.NodeProcess;
+import io.flotilla.itests.process.WactorzRunner;
 import io.flotilla.mqtt.testing.MosquittoBroker;
 
 /**
@@ -52,6 +53,7 @@ public class DashboardIT {
     private static NodeProcess worker;
     private static NodeProcess doomed;
     private static Browser browser;
+    private static WactorzRunner runner;
     private static MqttClient stranger;
     private static String base;
     private static int dashboardPort;
@@ -93,12 +95,22 @@ public class DashboardIT {
             }
         });
         browser = Browser.start(1280, 1000, Path.of("target", "screenshots"));
+        Optional<String> noRunner = WactorzRunner.missing();
+        if (noRunner.isPresent() && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError(noRunner.get() + "; .ci/run installs the packages, and CI has ../shared beside the project");
+        }
+        if (noRunner.isEmpty()) {
+            runner = WactorzRunner.start(homes.resolve("wactorz"), "127.0.0.1", brokerPort, "py-runner");
+        }
     }
 
     @AfterClass
     public static void stopEverything() throws Exception {
         if (browser != null) {
             browser.close();
+        }
+        if (runner != null) {
+            runner.close();
         }
         if (stranger != null && stranger.isConnected()) {
             stranger.disconnect();
@@ -195,6 +207,18 @@ public class DashboardIT {
         assertTrue("on screen " + delayMillis + " ms after the heartbeat", delayMillis < 1000);
         stranger.unsubscribe("agents/+/heartbeat");
         browser.screenshot("fleet");
+    }
+
+    @Test
+    public void aWactorzRunnerAndItsAgentsAreShownBesideTheFlotillaNodes() throws Exception {
+        assumeTrue(WactorzRunner.missing().orElse(""), runner != null);
+        signInAsOperator();
+        browser.await("the runner online, a Wactorz node", LIMIT, () -> "online".equals(nodeCell("py-runner", "status"))
+                && "wactorz".equals(nodeCell("py-runner", "runner")));
+        stranger.publish("nodes/py-runner/spawn", ("{\"name\": \"py-echo\", \"type\": \"dynamic\", \"code\": "
+                + "\"async def handle_task(agent, payload):\\n    return payload\\n\"}").getBytes(StandardCharsets.UTF_8), 1, false);
+        browser.await("its agent on the page", LIMIT, () -> "py-runner".equals(agentCell("py-echo", "node"))
+                && "running".equals(agentCell("py-echo", "state")));
     }
 
     @Test
