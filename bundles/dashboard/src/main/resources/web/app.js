@@ -171,7 +171,7 @@
       if (!n.online && n.reason) statusCell.append(el('span', 'hint', ' ' + n.reason));
       tr.append(name, statusCell, el('td', 'runner', n.runner), el('td', 'last-seen', ago(n.last_seen)),
         el('td', 'capabilities', (n.capabilities || []).join(', ')), el('td', 'cpu', n.cpu), el('td', 'memory', n.memory_mb),
-        el('td', 'agent-count', n.agent_count), el('td', 'incarnation', n.incarnation));
+        el('td', 'agent-count', n.agent_count), el('td', 'version', n.version), el('td', 'incarnation', n.incarnation));
       return tr;
     }));
     $('node-more').textContent = rows.length > LIMIT ? 'Showing ' + LIMIT + ' of ' + rows.length + ' nodes: narrow the search.' : '';

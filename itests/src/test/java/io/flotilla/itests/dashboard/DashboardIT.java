@@ -186,6 +186,7 @@ public class DashboardIT {
         browser.await("every node online", LIMIT, () -> "online".equals(nodeCell("hub", "status"))
                 && "online".equals(nodeCell("worker", "status")) && "online".equals(nodeCell("doomed", "status")));
         assertTrue(nodeCell("worker", "capabilities"), nodeCell("worker", "capabilities").contains("camera"));
+        assertTrue(nodeCell("worker", "version"), nodeCell("worker", "version").matches("\\d+\\.\\d+\\.\\d+.*"));
         browser.await("the deployed agent", LIMIT, () -> "running".equals(agentCell("temp-sensor-agent", "state")));
         assertEquals("hub", agentCell("temp-sensor-agent", "node"));
         assertEquals("temperature-sensor", agentCell("temp-sensor-agent", "type"));

@@ -79,6 +79,7 @@ final class FleetPoll {
         row.put("agent_count", info.agentCount());
         row.put("last_seen", info.lastSeen() == null ? null : info.lastSeen().toString());
         row.put("incarnation", info.incarnation());
+        row.put("version", details.version());
         row.put("broker", details.broker());
         row.put("uptime_s", Math.round(details.uptimeSeconds()));
         row.put("reason", details.statusReason());

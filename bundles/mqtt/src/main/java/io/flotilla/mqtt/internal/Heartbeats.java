@@ -9,6 +9,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -49,11 +51,15 @@ public final class Heartbeats implements FleetConnection.Listener {
     private final double interval;
     private final ScheduledExecutorService timer;
     private final boolean eachAgent;
+    /** This build of Flotilla: the version of the bundle that sends the heartbeats. */
+    private final String version;
 
     @Activate
     public Heartbeats(MqttConfig config, @Reference FleetConnection fleet, @Reference AgentManager agents,
             @Reference NodeIdentity node) {
         this.eachAgent = "each".equalsIgnoreCase(config.agent_heartbeats().trim());
+        Bundle bundle = FrameworkUtil.getBundle(Heartbeats.class);
+        this.version = bundle == null ? null : bundle.getVersion().toString();
         this.fleet = fleet;
         this.agents = agents;
         this.node = node;
@@ -126,6 +132,9 @@ public final class Heartbeats implements FleetConnection.Listener {
         beat.put("capabilities", node.capabilities());
         beat.put("incarnation", fleet.incarnation());
         beat.put("heartbeat_interval", interval);
+        if (version != null) {
+            beat.put("version", version);
+        }
         Map<String, Object> identity = fleet.identity();
         if (!identity.isEmpty()) {
             beat.put("certificate", identity);

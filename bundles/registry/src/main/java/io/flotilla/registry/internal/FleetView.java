@@ -62,6 +62,7 @@ final class FleetView {
         List<String> agents = List.of();
         String broker;
         String runner = NodeInfo.FLOTILLA;
+        String version;
         double uptimeSeconds;
         double interval = DEFAULT_INTERVAL;
         Instant lastSeen;
@@ -160,6 +161,7 @@ final class FleetView {
         entry.memoryUsedMb = beat.memoryUsedMb();
         entry.broker = beat.broker();
         entry.runner = beat.runner();
+        entry.version = beat.version();
         entry.uptimeSeconds = beat.uptimeSeconds();
         entry.interval = beat.interval();
         entry.lastHeard = now;
@@ -311,7 +313,7 @@ final class FleetView {
     synchronized Optional<NodeDetails> node(String name) {
         Entry entry = nodes.get(name);
         return Optional.ofNullable(entry).map(e -> new NodeDetails(info(e), e.agents, e.broker, e.uptimeSeconds,
-                e.interval, e.reason, e.statusSince));
+                e.interval, e.reason, e.statusSince, e.version));
     }
 
     synchronized Optional<String> nodeOf(String agent) {
@@ -357,6 +359,11 @@ final class FleetView {
 
     /** What a node heartbeat says; {@code runner} is {@link NodeInfo#WACTORZ} for one without an incarnation. */
     record Heartbeat(long incarnation, List<String> capabilities, double cpuPercent, long memoryUsedMb,
-            List<String> agents, String broker, double uptimeSeconds, double interval, String runner) {
+            List<String> agents, String broker, double uptimeSeconds, double interval, String runner, String version) {
+
+        Heartbeat(long incarnation, List<String> capabilities, double cpuPercent, long memoryUsedMb, List<String> agents,
+                String broker, double uptimeSeconds, double interval, String runner) {
+            this(incarnation, capabilities, cpuPercent, memoryUsedMb, agents, broker, uptimeSeconds, interval, runner, null);
+        }
     }
 }

@@ -51,6 +51,7 @@ public final class NodeRegistry implements FleetRegistry {
     private static final Duration SAVE_INTERVAL = Duration.ofSeconds(5);
     private static final int MAX_CAPABILITIES = 256;
     private static final int MAX_AGENTS_PER_NODE = 100_000;
+    private static final int MAX_VERSION = 64;
 
     private final Json json = new Json();
     private final FleetView view;
@@ -140,7 +141,8 @@ public final class NodeRegistry implements FleetRegistry {
         String problem = view.heartbeat(node, new FleetView.Heartbeat(number(beat.get("incarnation")), capabilities,
                 decimal(beat.get("cpu_pct"), -1), number(beat.get("mem_used_mb")), agents,
                 beat.get("broker") instanceof String broker ? broker : null, decimal(beat.get("uptime_s"), 0),
-                decimal(beat.get("heartbeat_interval"), FleetView.DEFAULT_INTERVAL), runner));
+                decimal(beat.get("heartbeat_interval"), FleetView.DEFAULT_INTERVAL), runner,
+                beat.get("version") instanceof String version && version.length() <= MAX_VERSION ? version : null));
         refused.note(problem);
         if (problem == null) {
             dirty.set(true);

@@ -43,6 +43,7 @@ public class NodeInfoCommand implements Action {
         line("Uptime", String.format("%.0f s", details.uptimeSeconds()));
         line("Heartbeat", "every " + details.heartbeatInterval() + " s, last " + NodeListCommand.ago(node.lastSeen(), now));
         line("Broker", details.broker() == null ? "-" : details.broker());
+        line("Version", details.version() == null ? "-" : details.version());
         line("Agents", details.agents().isEmpty() ? "none" : String.join(", ", details.agents()));
         return null;
     }
