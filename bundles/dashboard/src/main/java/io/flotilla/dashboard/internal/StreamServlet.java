@@ -153,14 +153,14 @@ public final class StreamServlet extends HttpServlet {
     private void pushAll() {
         try {
             long now = System.currentTimeMillis();
-            Map<Long, String> encoded = new HashMap<>(); // by the version a page has seen
+            Map<Long, Push> encoded = new HashMap<>(); // by the version a page has seen
             for (Page page : pages) {
                 if (page.writing.compareAndSet(false, true)) {
-                    String text = next(page, now, encoded);
-                    if (text == null) {
+                    Push push = next(page, now, encoded);
+                    if (push == null) {
                         page.writing.set(false);
                     } else {
-                        writers.execute(() -> send(page, text, now));
+                        writers.execute(() -> send(page, push, now));
                     }
                 }
             }
@@ -176,22 +176,30 @@ public final class StreamServlet extends HttpServlet {
         }
     }
 
-    /** What {@code page} gets next, or null for nothing now. */
-    private String next(Page page, long now, Map<Long, String> encoded) {
-        if (access.stillOpen(page.session).isEmpty()) {
-            return "event: signed-out\ndata: {}\n\n";
-        }
-        String text = encoded.computeIfAbsent(page.seen, this::encode);
-        if (!text.isEmpty()) {
-            return text;
-        }
-        return now - page.lastWrite > KEEP_ALIVE_MILLIS ? ": still here\n\n" : null;
+    /** What a page is sent: an event's text, the version it brings the page to (or 0), and whether it ends the page. */
+    private record Push(String text, long version, boolean last) {
+
+        static final Push SIGNED_OUT = new Push("event: signed-out\ndata: {}\n\n", 0, true);
+        static final Push KEEP_ALIVE = new Push(": still here\n\n", 0, false);
+        static final Push NOTHING = new Push("", 0, false);
     }
 
-    private String encode(long seen) {
+    /** What {@code page} gets next, or null for nothing now. */
+    private Push next(Page page, long now, Map<Long, Push> encoded) {
+        if (access.stillOpen(page.session).isEmpty()) {
+            return Push.SIGNED_OUT;
+        }
+        Push changes = encoded.computeIfAbsent(page.seen, this::encode);
+        if (changes != Push.NOTHING) {
+            return changes;
+        }
+        return now - page.lastWrite > KEEP_ALIVE_MILLIS ? Push.KEEP_ALIVE : null;
+    }
+
+    private Push encode(long seen) {
         FleetModel.Delta delta = feed.model().since(seen);
         if (delta.isEmpty()) {
-            return "";
+            return Push.NOTHING;
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("version", delta.version());
@@ -201,17 +209,18 @@ public final class StreamServlet extends HttpServlet {
         body.put("agents", delta.agents());
         body.put("agents_gone", delta.agentsGone());
         body.put("events", delta.events());
-        return "id: " + delta.version() + "\ndata: " + new String(Responses.mapper().toBytes(body), StandardCharsets.UTF_8) + "\n\n";
+        return new Push("id: " + delta.version() + "\ndata: " + new String(Responses.mapper().toBytes(body), StandardCharsets.UTF_8)
+                + "\n\n", delta.version(), false);
     }
 
     /** On a writer thread: one write to one page. */
-    private void send(Page page, String text, long now) {
+    private void send(Page page, Push push, long now) {
         try {
-            write(page, text, now);
-            if (text.startsWith("event: signed-out")) {
+            write(page, push.text(), now);
+            if (push.last()) {
                 close(page);
-            } else if (text.startsWith("id: ")) {
-                page.seen = Long.parseLong(text.substring(4, text.indexOf('\n')));
+            } else if (push.version() > 0) {
+                page.seen = push.version();
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("Dashboard: a page went away", e); // the browser closed it: nothing to report
