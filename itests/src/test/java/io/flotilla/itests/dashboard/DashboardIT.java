@@ -57,7 +57,6 @@ public class DashboardIT {
     private static MqttClient stranger;
     private static String base;
     private static int dashboardPort;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeClass
     public static void startTheFleetAndABrowser() throws Exception {
@@ -405,7 +404,15 @@ public class DashboardIT {
         if (cookie != null) {
             request.header("Cookie", cookie);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A client for one request: a refused request's connection may be closed by the server as the
+     * next request is sent on it, and a POST is not sent again.
+     */
+    private static HttpClient http() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     private HttpResponse<String> post(String path, String body, String cookie, String csrf, String origin)
@@ -419,6 +426,6 @@ public class DashboardIT {
         if (origin != null) {
             request.header("Origin", origin);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

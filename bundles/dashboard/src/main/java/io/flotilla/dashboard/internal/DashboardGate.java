@@ -51,18 +51,18 @@ public final class DashboardGate extends ServletContextHelper {
         response.setHeader("X-Frame-Options", "DENY");
         if (!loopbackHost(request.getHeader("Host"))) {
             // A page of another site that rebound its own name to 127.0.0.1 would pass the Origin check
-            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "refused: the dashboard answers on 127.0.0.1, localhost or [::1] only");
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "refused: the dashboard answers on 127.0.0.1, localhost or [::1] only");
             return false;
         }
         String raw = request.getRequestURI();
         if (raw.contains("/.") || raw.contains("//") || raw.contains("\\") || raw.indexOf('%') >= 0 || raw.indexOf(';') >= 0) {
             // Dot segments and encodings are resolved after this check: a path that needs them is no path of the page
-            Responses.error(response, HttpServletResponse.SC_BAD_REQUEST, "refused: not a path of the dashboard");
+            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, "refused: not a path of the dashboard");
             return false;
         }
         boolean safe = SAFE_METHODS.contains(request.getMethod());
         if (!safe && !sameOrigin(request)) {
-            Responses.error(response, HttpServletResponse.SC_FORBIDDEN, "refused: the request came from another site");
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "refused: the request came from another site");
             return false;
         }
         // What the servlet was chosen by, not the path as sent
@@ -73,7 +73,7 @@ public final class DashboardGate extends ServletContextHelper {
         Optional<Session> session = access.current(request);
         if (session.isEmpty()) {
             if ("/api".equals(servletPath) || "/api/stream".equals(servletPath) || !safe) {
-                Responses.error(response, HttpServletResponse.SC_UNAUTHORIZED, "sign in first");
+                refuse(request, response, HttpServletResponse.SC_UNAUTHORIZED, "sign in first");
             } else {
                 response.setHeader("Cache-Control", "no-store");
                 response.sendRedirect("/login");
@@ -81,7 +81,7 @@ public final class DashboardGate extends ServletContextHelper {
             return false;
         }
         if (!safe && !Sessions.csrfMatches(session.get(), request.getHeader(CSRF_HEADER))) {
-            Responses.error(response, HttpServletResponse.SC_FORBIDDEN,
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN,
                     "refused: the request lacks this session's CSRF token (reload the page)");
             return false;
         }
@@ -96,6 +96,20 @@ public final class DashboardGate extends ServletContextHelper {
         }
         String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceFirst(":\\d+$", "");
         return LOOPBACK_NAMES.contains(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Answers a refusal, having read what the request sent (up to {@link ApiServlet#MAX_BODY}): a body
+     * left unread makes the server close the connection, which the browser may be about to reuse.
+     */
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String message)
+            throws IOException {
+        try {
+            request.getInputStream().skipNBytes(Math.min(Math.max(request.getContentLengthLong(), 0), ApiServlet.MAX_BODY));
+        } catch (IOException | RuntimeException e) {
+            // the refusal is what matters; the connection closes
+        }
+        Responses.error(response, status, message);
     }
 
     /** A browser names the page a request comes from in Origin; a request without one is no browser's form. */
