@@ -1,6 +1,7 @@
 package io.flotilla.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -135,6 +136,7 @@ public class LauncherIT {
         try (NodeProcess node = NodeProcess.start(installation, "restarter", home, "--port", port)) {
             node.awaitStarted();
             assertTrue(node.console(), node.console().contains("Node restarter: restored 1 agents (1 to run)"));
+            assertFalse("a node without --dashboard does not warn that it serves none", node.console().contains("Jetty not started"));
             node.await("counting on from " + countAtStop, Duration.ofSeconds(60), () -> count(state) > countAtStop + 2);
             assertTrue("the descriptor was not spawned a second time",
                     !node.console().contains("agent fast-counter spawned"));
