@@ -92,10 +92,16 @@ public final class ApiServlet extends HttpServlet {
             byte[] body = body(request);
             CompletionStage<?> outcome = switch (action) {
                 case "/spawn" -> actions.spawn(body);
-                case "/stop" -> actions.stop(field(body, "name"));
-                case "/restart" -> actions.restart(field(body, "name"));
-                case "/migrate" -> actions.migrate(field(body, "name"), field(body, "target"));
-                case "/send" -> actions.send(field(body, "name"), Responses.mapper().parseObject(body).get("message"));
+                case "/stop" -> actions.stop(field(object(body), "name"));
+                case "/restart" -> actions.restart(field(object(body), "name"));
+                case "/migrate" -> {
+                    Map<String, Object> fields = object(body);
+                    yield actions.migrate(field(fields, "name"), field(fields, "target"));
+                }
+                case "/send" -> {
+                    Map<String, Object> fields = object(body);
+                    yield actions.send(field(fields, "name"), fields.get("message"));
+                }
                 default -> null;
             };
             if (outcome == null) {
@@ -134,8 +140,12 @@ public final class ApiServlet extends HttpServlet {
         Responses.json(response, 422, body);
     }
 
-    private static String field(byte[] body, String name) throws IOException {
-        Object value = Responses.mapper().parseObject(body).get(name);
+    private static Map<String, Object> object(byte[] body) throws IOException {
+        return Responses.mapper().parseObject(body);
+    }
+
+    private static String field(Map<String, Object> fields, String name) {
+        Object value = fields.get(name);
         return required(value instanceof String text ? text : null, name);
     }
 

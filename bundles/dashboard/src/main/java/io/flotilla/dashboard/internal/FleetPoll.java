@@ -139,7 +139,8 @@ final class FleetPoll {
                 && lastSeen.toEpochMilli() > messages.heardOf(name) + 1000;
     }
 
-    private static double round(double value) {
+    /** A percentage as the page shows it, to one decimal. */
+    static double round(double value) {
         return Math.round(value * 10) / 10.0;
     }
 }

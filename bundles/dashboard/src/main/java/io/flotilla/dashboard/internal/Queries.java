@@ -88,7 +88,7 @@ final class Queries {
     private static Map<String, Object> target(NodeInfo node) {
         Map<String, Object> target = new LinkedHashMap<>();
         target.put("name", node.name());
-        target.put("cpu", Math.round(node.cpuPercent() * 10) / 10.0);
+        target.put("cpu", FleetPoll.round(node.cpuPercent()));
         target.put("agent_count", node.agentCount());
         target.put("capabilities", node.capabilities());
         return target;
