@@ -26,6 +26,25 @@ public interface AgentConfig {
     /** The {@code config} object of the spawn document, unmodifiable. */
     Map<String, Object> settings();
 
+    /**
+     * The source code of an agent of type {@code dynamic} ({@code code} of its document), which the
+     * node compiles or interprets; empty for an agent whose code is in a bundle.
+     *
+     * @since 1.2.0
+     */
+    default Optional<String> code() {
+        return Optional.empty();
+    }
+
+    /**
+     * The language of {@link #code}: {@code java} or {@code python}.
+     *
+     * @since 1.2.0
+     */
+    default Optional<String> language() {
+        return Optional.empty();
+    }
+
     /** A setting from {@code config}, or else an unrecognised top-level field of the document. */
     Optional<Object> setting(String key);
 

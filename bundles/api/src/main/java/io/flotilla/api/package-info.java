@@ -9,7 +9,7 @@
  * {@code AgentInfo.cpuPercent}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.flotilla.api;
 
 import org.osgi.annotation.bundle.Export;

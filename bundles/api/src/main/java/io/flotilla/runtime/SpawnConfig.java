@@ -27,6 +27,13 @@ public final class SpawnConfig implements AgentConfig {
     public static final Duration DEFAULT_MAX_RESTART_DELAY = Duration.ofSeconds(60);
     public static final Duration DEFAULT_INSTALL_TIMEOUT = Duration.ofSeconds(60);
 
+    /** The type of agents whose code is in their document ({@code code}) rather than in a bundle. */
+    public static final String DYNAMIC_TYPE = "dynamic";
+    public static final String JAVA = "java";
+    public static final String PYTHON = "python";
+    /** The languages of {@code code} a node knows; each node accepts those its security settings name. */
+    public static final List<String> SOURCE_LANGUAGES = List.of(JAVA, PYTHON);
+
     /** Locations a spawn may install from; everything else is refused. */
     public static final List<String> LOCATION_SCHEMES = List.of("mvn:", "file:", "feature:");
 
@@ -53,6 +60,9 @@ public final class SpawnConfig implements AgentConfig {
     private final List<String> requires;
     private final Map<String, Object> settings;
     private final Map<String, Object> extras;
+    private final String code;
+    private final String language;
+    private final List<String> packages;
 
     private SpawnConfig(SpawnFields f) {
         this.name = f.requiredName("name");
@@ -60,7 +70,12 @@ public final class SpawnConfig implements AgentConfig {
         this.type = f.requiredName("type");
         this.bundle = f.optionalLocation("bundle");
         this.sha256 = f.optionalText("sha256", SpawnFields.SHA256, "must be 64 hex digits");
-        this.install = f.locations("install");
+        boolean dynamic = DYNAMIC_TYPE.equals(type);
+        // A dynamic agent's install entries are packages of its language, which its runtime installs
+        this.install = dynamic ? List.of() : f.locations("install");
+        this.packages = dynamic ? f.packages("install") : List.of();
+        this.code = dynamic ? f.sourceCode("code") : null;
+        this.language = dynamic ? f.language("language") : null;
         this.description = f.optionalText("description", null, null);
         this.pollInterval = f.seconds("poll_interval", DEFAULT_POLL_INTERVAL, false);
         this.maxRestarts = f.integer("max_restarts", DEFAULT_MAX_RESTARTS, 0, SpawnFields.MAX_RESTARTS_LIMIT);
@@ -75,6 +90,13 @@ public final class SpawnConfig implements AgentConfig {
         this.requires = f.capabilities("requires");
         this.settings = f.object("config");
         this.extras = f.unknownFields();
+        if (dynamic && bundle != null) {
+            throw new InvalidSpawnConfigException("bundle", "an agent of type " + DYNAMIC_TYPE + " brings its code in 'code'");
+        }
+        if (!dynamic && (f.has("code") || f.has("language"))) {
+            throw new InvalidSpawnConfigException(f.has("code") ? "code" : "language",
+                    "is for agents of type " + DYNAMIC_TYPE + ", and this one is of type " + type);
+        }
         if (sha256 != null && bundle == null) {
             throw new InvalidSpawnConfigException("sha256", "pins a bundle, but the config has no 'bundle'");
         }
@@ -108,8 +130,8 @@ public final class SpawnConfig implements AgentConfig {
         out.put("type", type);
         putIfPresent(out, "bundle", bundle);
         putIfPresent(out, "sha256", sha256);
-        if (!install.isEmpty()) {
-            out.put("install", install);
+        if (!install.isEmpty() || !packages.isEmpty()) {
+            out.put("install", code == null ? install : packages);
         }
         putIfPresent(out, "description", description);
         out.put("poll_interval", seconds(pollInterval));
@@ -134,6 +156,8 @@ public final class SpawnConfig implements AgentConfig {
             out.put("requires", requires);
         }
         out.put("config", settings);
+        putIfPresent(out, "language", language);
+        putIfPresent(out, "code", code);
         out.putAll(extras);
         return out;
     }
@@ -186,9 +210,29 @@ public final class SpawnConfig implements AgentConfig {
         return Optional.ofNullable(sha256);
     }
 
-    /** Further locations ({@code mvn:}, {@code file:}, {@code feature:name/version}) installed first. */
+    /**
+     * Further locations ({@code mvn:}, {@code file:}, {@code feature:name/version}) installed first;
+     * none for a dynamic agent, whose {@code install} are {@link #packages}.
+     */
     public List<String> install() {
         return install;
+    }
+
+    /** The packages a dynamic agent's code needs ({@code install}), installed by its language's runtime. */
+    public List<String> packages() {
+        return packages;
+    }
+
+    /** A dynamic agent's source code. */
+    @Override
+    public Optional<String> code() {
+        return Optional.ofNullable(code);
+    }
+
+    /** The language of a dynamic agent's code: {@code java} or {@code python} (the default). */
+    @Override
+    public Optional<String> language() {
+        return Optional.ofNullable(language);
     }
 
     @Override

@@ -21,7 +21,15 @@ final class SpawnFields {
 
     static final Set<String> KNOWN_FIELDS = Set.of("name", "node", "type", "bundle", "sha256", "install",
             "description", "poll_interval", "max_restarts", "restart_delay", "max_restart_delay", "restart",
-            "restart_jitter", "process_timeout", "install_timeout", "replace", "capabilities", "requires", "config");
+            "restart_jitter", "process_timeout", "install_timeout", "replace", "capabilities", "requires", "config", "code",
+            "language");
+    /**
+     * A package a dynamic agent installs: a name as PyPI has them, with extras and version bounds, and
+     * nothing pip would read as an option, a path or a URL ({@code --index-url}, {@code ./x}, {@code git+https:}).
+     */
+    static final Pattern PACKAGE = Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9._-]{0,98}[A-Za-z0-9])?(\\[[A-Za-z0-9._,-]{1,64}])?"
+                    + "([<>=!~]=?=?[A-Za-z0-9.*+!_-]{1,32}(,[<>=!~]=?=?[A-Za-z0-9.*+!_-]{1,32}){0,3})?");
 
     private final Map<String, ?> document;
 
@@ -73,6 +81,44 @@ final class SpawnFields {
             checkLocation(field, value);
         }
         return values;
+    }
+
+    /** A dynamic agent's {@code install}: packages of its language, not code locations. */
+    List<String> packages(String field) {
+        List<String> values = textList(field);
+        for (String value : values) {
+            if (!PACKAGE.matcher(value).matches()) {
+                throw new InvalidSpawnConfigException(field, "entries of a dynamic agent are package names with optional "
+                        + "[extras] and version bounds (adafruit-circuitpython-dht, requests>=2.31), got " + quote(value));
+            }
+        }
+        return values;
+    }
+
+    /** Source code: required, non-blank text of any length (the document as a whole is bounded). */
+    String sourceCode(String field) {
+        Object value = document.get(field);
+        if (value == null) {
+            throw new InvalidSpawnConfigException(field, "is required for an agent of type " + SpawnConfig.DYNAMIC_TYPE);
+        }
+        if (!(value instanceof String text) || text.isBlank()) {
+            throw new InvalidSpawnConfigException(field, "must be the agent's source code as text, got " + describe(value));
+        }
+        return text;
+    }
+
+    /** The language of a dynamic agent's code: Wactorz documents name none, and theirs is Python. */
+    String language(String field) {
+        String value = text(field);
+        if (value == null) {
+            return SpawnConfig.PYTHON;
+        }
+        String language = value.toLowerCase(Locale.ROOT);
+        if (!SpawnConfig.SOURCE_LANGUAGES.contains(language)) {
+            throw new InvalidSpawnConfigException(field, "must be one of " + String.join(", ", SpawnConfig.SOURCE_LANGUAGES)
+                    + ", got " + quote(value));
+        }
+        return language;
     }
 
     List<String> capabilities(String field) {
@@ -183,6 +229,10 @@ final class SpawnFields {
             }
         });
         return Collections.unmodifiableMap(unknown);
+    }
+
+    boolean has(String field) {
+        return document.get(field) != null;
     }
 
     private String text(String field) {

@@ -9,7 +9,7 @@
  * results.
  */
 @Export
-@Version("2.3.0")
+@Version("2.4.0")
 package io.flotilla.runtime;
 
 import org.osgi.annotation.bundle.Export;

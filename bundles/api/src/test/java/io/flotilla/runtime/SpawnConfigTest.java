@@ -177,6 +177,62 @@ class SpawnConfigTest {
         assertThrows(InvalidSpawnConfigException.class, () -> config.with(Map.of("name", "bad/name")));
     }
 
+    private static Map<String, Object> dynamic(String code) {
+        Map<String, Object> doc = new HashMap<>();
+        doc.put("name", "temp-sensor-agent");
+        doc.put("type", "dynamic");
+        doc.put("code", code);
+        return doc;
+    }
+
+    @Test
+    void theUpstreamPythonExampleIsADynamicAgentWhoseInstallListsPackages() {
+        Map<String, Object> doc = dynamic("async def process(agent):\n    pass\n");
+        doc.put("install", List.of("adafruit-circuitpython-dht", "requests[socks]>=2.31,<3"));
+
+        SpawnConfig config = SpawnConfig.fromMap(doc);
+
+        assertEquals("python", config.language().orElseThrow());
+        assertEquals(List.of("adafruit-circuitpython-dht", "requests[socks]>=2.31,<3"), config.packages());
+        assertTrue(config.install().isEmpty(), "no bundle locations to install");
+        assertEquals(config, SpawnConfig.fromMap(config.toMap()), "the code, its language and packages survive the round trip");
+    }
+
+    @Test
+    void aJavaAgentNamesItsLanguage() {
+        Map<String, Object> doc = dynamic("public void process(AgentContext ctx) { }");
+        doc.put("language", "Java");
+
+        assertEquals("java", SpawnConfig.fromMap(doc).language().orElseThrow());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--index-url=http://evil/", "-e.", "./local", "git+https://x/y", "pkg @ https://x", "a;b", ""})
+    void packagesThatPipWouldReadAsOptionsPathsOrUrlsAreRefused(String entry) {
+        Map<String, Object> doc = dynamic("pass");
+        doc.put("install", List.of(entry));
+
+        InvalidSpawnConfigException e = assertThrows(InvalidSpawnConfigException.class, () -> SpawnConfig.fromMap(doc));
+        assertEquals("install", e.field());
+    }
+
+    @Test
+    void aDynamicAgentNeedsItsCodeAndAKnownLanguage() {
+        Map<String, Object> noCode = dynamic("x");
+        noCode.remove("code");
+        Map<String, Object> cobol = dynamic("x");
+        cobol.put("language", "cobol");
+
+        assertEquals("code", assertThrows(InvalidSpawnConfigException.class, () -> SpawnConfig.fromMap(noCode)).field());
+        assertTrue(assertThrows(InvalidSpawnConfigException.class, () -> SpawnConfig.fromMap(cobol)).getMessage()
+                .contains("java, python"));
+    }
+
+    @Test
+    void codeBelongsToDynamicAgentsOnly() {
+        assertEquals("code", refused("code", "print(1)").field());
+    }
+
     private static Map<String, Object> withField(String field, Object value) {
         Map<String, Object> doc = minimal();
         doc.put(field, value);

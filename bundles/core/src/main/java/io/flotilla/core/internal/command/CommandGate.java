@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -199,18 +200,29 @@ public final class CommandGate {
 
     /**
      * Refuses a config this node may not run: one that names another node, requires what this node
-     * lacks, or names code from where the node takes none.
+     * lacks, names code from where the node takes none, or brings source in a language it does not run.
      */
     public SpawnConfig admitSpawn(SpawnConfig config) {
         config.node().filter(named -> !named.equals(node)).ifPresent(named -> {
             throw new InvalidSpawnConfigException("node", "names node " + named + ", but this is node " + node);
         });
         checkRequires(config);
+        checkLanguage(config);
         for (String location : config.install()) {
             locations.checkSpawn("install", location);
         }
         config.bundle().ifPresent(location -> locations.checkSpawn("bundle", location));
         return config;
+    }
+
+    /** Refuses source code in a language this node does not run ({@code dynamic.languages}). */
+    public void checkLanguage(SpawnConfig config) {
+        config.language().filter(language -> !policy.dynamicLanguages().contains(language)).ifPresent(language -> {
+            throw new InvalidSpawnConfigException("language", "node " + node + " does not run " + language
+                    + " agents from source (dynamic.languages of io.flotilla.security: "
+                    + (policy.dynamicLanguages().isEmpty() ? "none" : String.join(", ", new TreeSet<>(policy.dynamicLanguages())))
+                    + ")");
+        });
     }
 
     /**

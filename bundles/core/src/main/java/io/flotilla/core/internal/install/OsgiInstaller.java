@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
 
 import io.flotilla.api.Agent;
 import io.flotilla.api.AgentType;
+import io.flotilla.core.internal.command.CommandGate;
 import io.flotilla.core.internal.osgi.NodeGate;
 import io.flotilla.core.internal.runtime.Installer;
+import io.flotilla.runtime.InvalidSpawnConfigException;
 import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.spi.handoff.AgentCode;
 import io.flotilla.util.DaemonThreads;
@@ -62,6 +64,7 @@ public final class OsgiInstaller implements Installer, AgentCode {
     private final BundleFetcher fetcher;
     private final FrameworkInstalls installs;
     private final ThreadPoolExecutor threads;
+    private final CommandGate gate;
     private final Map<String, CodeSource> hashed = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -71,6 +74,7 @@ public final class OsgiInstaller implements Installer, AgentCode {
     @Activate
     public OsgiInstaller(BundleContext context, @Reference NodeGate gate) {
         this.context = context;
+        this.gate = gate.gate();
         this.fetcher = new BundleFetcher(gate.gate().policy().bundleMaxBytes());
         this.installs = new FrameworkInstalls(context, () -> features, fetcher, gate.gate().locations());
         this.threads = new ThreadPoolExecutor(0, PARALLEL, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -82,6 +86,16 @@ public final class OsgiInstaller implements Installer, AgentCode {
         threads.shutdownNow();
         if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
             LOG.warn("An install was still running 10 s after the installer stopped");
+        }
+    }
+
+    @Override
+    public Optional<String> codeRefusal(SpawnConfig config) {
+        try {
+            gate.checkLanguage(config);
+            return Optional.empty();
+        } catch (InvalidSpawnConfigException e) {
+            return Optional.of(e.getMessage());
         }
     }
 

@@ -58,10 +58,13 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
     public CommandGateComponent(BundleContext context, SecurityConfig config, @Reference NodeIdentity node,
             @Reference ConfigurationAdmin configurations) throws IOException {
         Json json = new Json();
+        Optional<String> reachable = BrokerReach.reachableAddress(setting(configurations, "io.flotilla.mqtt", "broker.url", ""),
+                setting(configurations, "io.flotilla.broker", "host", "127.0.0.1"));
         SecurityPolicy policy = new SecurityPolicy(config.spawn_max_bytes(), config.command_max_bytes(),
-                Settings.list(config.bundle_locations()), Settings.list(config.features()), config.bundle_max_bytes());
+                Settings.list(config.bundle_locations()), Settings.list(config.features()), config.bundle_max_bytes(),
+                DynamicLanguages.of(config.dynamic_languages(), reachable));
         this.gate = new CommandGate(node.name(), node.capabilities(), policy, json,
-                signatures(context, config, mode(config, configurations), node, new CurrentFleetIdentity()), approvals(config));
+                signatures(context, config, mode(config, reachable), node, new CurrentFleetIdentity()), approvals(config));
         this.reader = new JsonSpawnConfigReader(gate, json);
     }
 
@@ -97,9 +100,7 @@ public final class CommandGateComponent implements NodeGate, SpawnConfigReader {
      * {@code security.mode} as set, or else {@code signed} unless the broker is on loopback; open with a
      * broker others can reach is warned about at every start.
      */
-    private static SignaturePolicy.Mode mode(SecurityConfig config, ConfigurationAdmin configurations) throws IOException {
-        Optional<String> reachable = BrokerReach.reachableAddress(setting(configurations, "io.flotilla.mqtt", "broker.url", ""),
-                setting(configurations, "io.flotilla.broker", "host", "127.0.0.1"));
+    private static SignaturePolicy.Mode mode(SecurityConfig config, Optional<String> reachable) {
         if (config.mode().isBlank()) {
             SignaturePolicy.Mode mode = reachable.isPresent() ? SignaturePolicy.Mode.SIGNED : SignaturePolicy.Mode.OPEN;
             LOG.info("security.mode is {}: the broker {}", mode.name().toLowerCase(java.util.Locale.ROOT),

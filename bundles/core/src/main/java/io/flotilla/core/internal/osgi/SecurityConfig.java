@@ -45,6 +45,10 @@ public @interface SecurityConfig {
             + "Empty: none")
     String[] approval_kinds() default {};
 
+    @AttributeDefinition(description = "The languages of agents from source (type dynamic) this node runs, comma-separated: "
+            + "java, python. auto: both while the broker is on loopback, none otherwise. Empty: none")
+    String[] dynamic_languages() default {"auto"};
+
     @AttributeDefinition(description = "Seconds a held command waits for its approval before it is dropped")
     int approval_expiry() default 600;
 }

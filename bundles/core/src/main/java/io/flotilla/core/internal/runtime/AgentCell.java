@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import io.flotilla.api.Agent;
 import io.flotilla.api.AgentInfo;
 import io.flotilla.api.AgentState;
+import io.flotilla.api.CompileException;
 import io.flotilla.api.Message;
 import io.flotilla.api.Severity;
 import io.flotilla.api.Subscription;
@@ -268,6 +269,12 @@ final class AgentCell implements Mailbox.Owner {
         }
         CellContext context = run.adopt(created, chosen);
         Throwable failure = Callbacks.call(() -> created.setup(context));
+        if (failure instanceof CompileException notCompiled) {
+            run.release();
+            supervisor.giveUp(TypeResolution.COMPILE_PHASE, "compile error: " + notCompiled.getMessage(),
+                    Map.of("diagnostics", notCompiled.diagnostics()));
+            return;
+        }
         if (failure != null) {
             run.release();
             supervisor.giveUp("setup", "setup() failed: " + Failures.describe(failure));

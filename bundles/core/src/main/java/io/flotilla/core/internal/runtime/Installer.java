@@ -1,5 +1,7 @@
 package io.flotilla.core.internal.runtime;
 
+import java.util.Optional;
+
 import java.util.concurrent.CompletionStage;
 
 import io.flotilla.runtime.SpawnConfig;
@@ -12,6 +14,14 @@ public interface Installer {
      * when done, or exceptionally with the resolver's or installer's message.
      */
     CompletionStage<Void> install(SpawnConfig config);
+
+    /**
+     * Why the node's security policy, as it is now, would refuse {@code config}'s code: source in a
+     * language it no longer runs. Asked of agents restored at start, which came in under an older policy.
+     */
+    default Optional<String> codeRefusal(SpawnConfig config) {
+        return Optional.empty();
+    }
 
     /** For nodes without a framework to install into, such as the launcher's self-test. */
     Installer NONE = config -> java.util.concurrent.CompletableFuture.failedFuture(

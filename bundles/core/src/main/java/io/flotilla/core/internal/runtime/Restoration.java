@@ -3,6 +3,7 @@ package io.flotilla.core.internal.runtime;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -46,8 +47,12 @@ final class Restoration {
                 }
                 AgentCell cell = cellOf.apply(record);
                 cells.put(record.name(), cell);
+                Optional<String> refused = record.running() ? env.installer().codeRefusal(record.config()) : Optional.empty();
                 if (record.failure() != null) {
                     cell.restoreFailed(record.failure());
+                } else if (refused.isPresent()) {
+                    LOG.warn("Agent {} is not restored: {}", record.name(), refused.get());
+                    cell.restoreFailed("not restored: " + refused.get());
                 } else if (record.running()) {
                     cell.start(AgentCell.StartMode.RESTORE);
                 } else {

@@ -96,7 +96,8 @@ final class Supervisor {
         giveUp(phase, reason, Map.of());
     }
 
-    private void giveUp(String phase, String reason, Map<String, Object> fields) {
+    /** {@link #giveUp(String, String)} with more for the error event, such as a compiler's {@code diagnostics}. */
+    void giveUp(String phase, String reason, Map<String, Object> fields) {
         cell.run().release();
         cell.run().cancelTimer();
         cell.types().cancelWait();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.flotilla.api.AgentState;
 import io.flotilla.core.internal.declare.Declarations;
+import io.flotilla.core.internal.signing.SignaturePolicy;
 import io.flotilla.core.testing.Sandbox;
 import io.flotilla.runtime.CommandEnvelope;
 import io.flotilla.runtime.CommandOrigin;
@@ -133,5 +135,25 @@ class CommandGateTest {
                 Map.of("name", "brain", "type", "echo", "requires", List.of("camera", "gpu"))));
         assertEquals("requires", refused.field());
         assertTrue(refused.getMessage().contains("lacks gpu (it has arch=amd64, camera)"), refused.getMessage());
+    }
+
+    @Test
+    void aNodeWithoutDynamicLanguagesRefusesSourceCodeNamingTheSettingAndRunsNothing() {
+        CommandGate closed = new CommandGate(Sandbox.NODE, List.of(), new SecurityPolicy(64 * 1024, 2048, List.of("mvn:"),
+                List.of(), 1024 * 1024, Set.of("java")), json, SignaturePolicy.open(),
+                ApprovalPolicy.none());
+        CommandIntake closedIntake = new CommandIntake(closed, sandbox.system(),
+                new Declarations(sandbox.system(), sandbox.directory().resolve("declarations.json"), json), () -> { },
+                Runnable::run);
+        CompletableFuture<CommandResult> result = new CompletableFuture<>();
+
+        closedIntake.submit("spawn", "{\"name\": \"py\", \"type\": \"dynamic\", \"code\": \"pass\"}".getBytes(),
+                CommandOrigin.mqtt("nodes/" + Sandbox.NODE + "/spawn", null, false), result::complete);
+        sandbox.time().runReady();
+
+        assertFalse(result.join().success());
+        assertEquals("language", result.join().fields().get("field"));
+        assertTrue(result.join().error().contains("dynamic.languages of io.flotilla.security: java"), result.join().error());
+        assertTrue(sandbox.system().list().isEmpty(), "no agent was made");
     }
 }

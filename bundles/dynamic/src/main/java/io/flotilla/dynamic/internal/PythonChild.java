@@ -1,0 +1,206 @@
+package io.flotilla.dynamic.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.flotilla.util.Json;
+
+/**
+ * One python3 child running one agent's code ({@code flotilla_agent.py}), spoken to in JSON lines over
+ * its standard streams. Two threads of its own read its stdout (replies and the code's requests) and
+ * its stderr (what the code prints); {@link #close} ends the child and both threads, each wait bounded.
+ */
+final class PythonChild implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PythonChild.class);
+    /** A line of the child longer than this is cut: a log line, not a way to fill the node's memory. */
+    private static final int MAX_STDERR_LINE = 2000;
+    private static final long EXIT_WAIT_MILLIS = 2000;
+
+    /** What the child asks of the node: answered when it has an {@code id}, else only carried out. */
+    interface Requests {
+        CompletionStage<Object> handle(Map<String, Object> request);
+    }
+
+    private final String agent;
+    private final Process process;
+    private final OutputStream stdin;
+    private final Json json;
+    private final Requests requests;
+    private final CompletableFuture<Map<String, Object>> compiled = new CompletableFuture<>();
+    private final Map<Long, CompletableFuture<Object>> calls = new ConcurrentHashMap<>();
+    private final AtomicLong callIds = new AtomicLong();
+    private final Thread stdout;
+    private final Thread stderr;
+
+    private PythonChild(String agent, Process process, Json json, Requests requests, Consumer<String> printed) {
+        this.agent = agent;
+        this.process = process;
+        this.stdin = process.getOutputStream();
+        this.json = json;
+        this.requests = requests;
+        this.stdout = new Thread(this::readReplies, "python-" + agent + "-out");
+        this.stderr = new Thread(() -> readPrinted(printed), "python-" + agent + "-err");
+        stdout.setDaemon(true);
+        stderr.setDaemon(true);
+    }
+
+    /** Starts {@code command} (the interpreter and the shim) in {@code directory} and sends it {@code start}. */
+    static PythonChild start(String agent, List<String> command, Path directory, Map<String, Object> start, Json json,
+            Requests requests, Consumer<String> printed) throws IOException {
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).start();
+        PythonChild child = new PythonChild(agent, process, json, requests, printed);
+        child.stdout.start();
+        child.stderr.start();
+        child.send(start);
+        return child;
+    }
+
+    /** The shim's report on the code: {@code ok}, and {@code error}, {@code line}, {@code column} when it is not. */
+    CompletableFuture<Map<String, Object>> compiled() {
+        return compiled;
+    }
+
+    /** Calls the code's {@code fn} ({@code setup}, {@code process}, {@code handle_task}); completes with its value. */
+    CompletableFuture<Object> call(String fn, Object payload) {
+        long id = callIds.incrementAndGet();
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        calls.put(id, done);
+        try {
+            send(Map.of("op", "call", "id", id, "fn", fn, "payload", payload == null ? Map.of() : payload));
+        } catch (IOException e) {
+            calls.remove(id);
+            done.completeExceptionally(new PythonExited(agent, exitDescription()));
+        }
+        return done;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    private synchronized void send(Object message) throws IOException {
+        stdin.write(json.toBytes(message));
+        stdin.write('\n');
+        stdin.flush();
+    }
+
+    private void readReplies() {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                received(json.parseObject(line.getBytes(StandardCharsets.UTF_8)));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Agent {}: reading its python3 child ended: {}", agent, e.toString());
+        }
+        PythonExited exited = new PythonExited(agent, exitDescription());
+        compiled.completeExceptionally(exited);
+        calls.values().forEach(call -> call.completeExceptionally(exited));
+        calls.clear();
+    }
+
+    private void received(Map<String, Object> message) {
+        String op = String.valueOf(message.get("op"));
+        switch (op) {
+            case "compiled" -> compiled.complete(message);
+            case "done" -> {
+                CompletableFuture<Object> call = calls.remove(((Number) message.get("id")).longValue());
+                if (call == null) {
+                    return;
+                }
+                if (Boolean.TRUE.equals(message.get("ok"))) {
+                    call.complete(message.get("value"));
+                } else {
+                    call.completeExceptionally(new PythonFailure(String.valueOf(message.get("error")),
+                            String.valueOf(message.get("traceback"))));
+                }
+            }
+            default -> answer(message);
+        }
+    }
+
+    private void answer(Map<String, Object> request) {
+        Object id = request.get("id");
+        CompletionStage<Object> handled;
+        try {
+            handled = requests.handle(request);
+        } catch (RuntimeException e) {
+            LOG.debug("Agent {}: its code's request {} failed", agent, request.get("op"), e);
+            handled = CompletableFuture.failedFuture(e);
+        }
+        if (id != null) {
+            handled.whenComplete((value, failure) -> {
+                try {
+                    Map<String, Object> answer = new java.util.HashMap<>(Map.of("op", "answer", "id", id));
+                    answer.put("value", failure == null ? value : null); // None to the code, as the runner gives
+                    send(answer);
+                } catch (IOException e) {
+                    LOG.debug("Agent {}: answering its python3 child failed: {}", agent, e.toString());
+                }
+            });
+        }
+    }
+
+    private void readPrinted(Consumer<String> printed) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                printed.accept(line.length() > MAX_STDERR_LINE ? line.substring(0, MAX_STDERR_LINE) + "…" : line);
+            }
+        } catch (IOException e) {
+            LOG.debug("Agent {}: reading what its python3 child printed ended: {}", agent, e.toString());
+        }
+    }
+
+    private String exitDescription() {
+        try {
+            if (process.waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return "exited with status " + process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "stopped answering";
+    }
+
+    /** Closes the child's stdin, which ends its run; then terminates it, and kills it, if it lingers. */
+    @Override
+    public void close() {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            LOG.debug("Agent {}: closing its python3 child's stdin: {}", agent, e.toString());
+        }
+        try {
+            if (!process.waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                process.destroy();
+                if (!process.waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            }
+            stdout.join(EXIT_WAIT_MILLIS);
+            stderr.join(EXIT_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
