@@ -17,6 +17,8 @@ import io.flotilla.api.AgentState;
 import io.flotilla.api.Severity;
 import io.flotilla.core.testing.Sandbox;
 import io.flotilla.core.testing.ScriptedAgent.Script;
+import io.flotilla.dynamic.internal.DynamicAgent;
+import io.flotilla.dynamic.internal.JavaLanguage;
 import io.flotilla.runtime.AgentEvent;
 
 /**
@@ -51,6 +53,7 @@ public final class SelfTest {
         checks.put("deliberate stop", this::deliberateStop);
         checks.put("health credit", this::healthCredit);
         checks.put("unresolvable type", this::unresolvableType);
+        checks.put("compile error: a Java agent from source that does not compile fails at once", this::compileError);
         checks.put("setup failure", this::setupFailure);
         checks.put("state survives a node restart", this::stateSurvivesRestart);
         checks.forEach(this::run);
@@ -178,6 +181,22 @@ public final class SelfTest {
             sandbox.spawn(Sandbox.agent("ghost", "no-such-type"));
             expect(sandbox.state("ghost") == AgentState.FAILED, "failed at once, was " + sandbox.state("ghost"));
             expect(sandbox.errors("ghost").get(0).message().contains("no-such-type"), "the error names the type");
+        }
+    }
+
+    private void compileError() {
+        try (Sandbox sandbox = Sandbox.create()) {
+            JavaLanguage java = new JavaLanguage();
+            sandbox.addType("dynamic", () -> new DynamicAgent(java, null));
+            sandbox.spawn(Sandbox.agent("broken-code", "dynamic", "language", "java", "max_restarts", 3,
+                    "code", "public void process(AgentContext ctx) {\n    int reading = \"not a number\";\n}"));
+            sandbox.advanceSeconds(600);
+            expect(sandbox.state("broken-code") == AgentState.FAILED, "failed, was " + sandbox.state("broken-code"));
+            expect(sandbox.agent("broken-code").restartCount() == 0, "never restarted");
+            AgentEvent error = sandbox.errors("broken-code").get(0);
+            expect("compile".equals(error.phase()) && error.severity() == Severity.FATAL,
+                    "phase compile, fatal; was " + error.phase() + ", " + error.severity());
+            expect(error.message().contains("line 2, column 19"), "names the line and column: " + error.message());
         }
     }
 

@@ -85,9 +85,14 @@ final class ApiClassFiles {
         return relative.substring(0, relative.length() - ".class".length()).replace('/', '.').replace('\\', '.');
     }
 
-    /** The files of {@code packageName}: the API's own package, nothing else (not even its sub-packages). */
-    List<JavaFileObject> list(String packageName) {
-        return PACKAGE.equals(packageName) ? files : List.of();
+    /**
+     * The files in {@code packageName}, and with {@code recurse} in its sub-packages: the API's own
+     * package is all there is (Eclipse's compiler asks for {@code io} that way to know it is a package).
+     */
+    List<JavaFileObject> list(String packageName, boolean recurse) {
+        String name = packageName.replace('/', '.'); // Eclipse's compiler asks for io/flotilla
+        return PACKAGE.equals(name) || recurse && (name.isEmpty() || PACKAGE.startsWith(name + "."))
+                ? files : List.of();
     }
 
     /** The binary name of one of this API's class files, or null for any other file. */

@@ -26,6 +26,7 @@ public final class DynamicAgent implements Agent {
     private Agent code = new Agent() {
     };
 
+    /** @param python null where only Java runs (the launcher's self-test) */
     @Activate
     public DynamicAgent(@Reference JavaLanguage java, @Reference PythonLanguage python) {
         this.java = java;
@@ -38,11 +39,15 @@ public final class DynamicAgent implements Agent {
                 () -> new IllegalArgumentException("agent " + ctx.name() + " has no source code ('code')"));
         SourceLanguage chosen = switch (language) {
             case "java" -> java;
-            case "python" -> python;
+            case "python" -> python != null ? python : unavailable(language);
             default -> throw new IllegalArgumentException("agents from source in " + language + " are not known here");
         };
         code = chosen.agentFor(ctx.config());
         code.setup(ctx);
+    }
+
+    private static SourceLanguage unavailable(String language) {
+        throw new IllegalStateException(language + " agents from source do not run here");
     }
 
     @Override

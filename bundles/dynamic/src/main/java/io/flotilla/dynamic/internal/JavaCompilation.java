@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import javax.lang.model.SourceVersion;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
+
+import org.slf4j.LoggerFactory;
 
 import io.flotilla.api.CompileException;
 
@@ -19,7 +24,7 @@ import io.flotilla.api.CompileException;
 final class JavaCompilation {
 
     /** No annotation processors (nothing on the class path would be trusted to run), debug info for stack traces. */
-    private static final List<String> OPTIONS = List.of("-proc:none", "-g", "-nowarn", "-encoding", "UTF-8");
+    private static final List<String> OPTIONS = List.of("-proc:none", "-g", "-nowarn", "-Xlint:-options", "-encoding", "UTF-8");
     private static final int SHOWN_DIAGNOSTICS = 20;
 
     private JavaCompilation() {
@@ -31,13 +36,17 @@ final class JavaCompilation {
         StringWriter compilerOutput = new StringWriter();
         boolean compiled;
         MemoryFileManager files;
+        Path directory = null;
         try (MemoryFileManager manager = new MemoryFileManager(
                 compiler.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8), api)) {
             files = manager;
-            compiled = compiler.getTask(compilerOutput, manager, diagnostics, OPTIONS, null,
-                    List.of(MemoryFileManager.source(agent, source.text()))).call();
+            directory = Files.createTempDirectory("flotilla-source-");
+            compiled = compiler.getTask(compilerOutput, manager, diagnostics, options(compiler), null,
+                    List.of(MemoryFileManager.source(directory, source))).call();
         } catch (IOException e) {
-            throw new UncheckedIOException("closing the compiler's file manager", e);
+            throw new UncheckedIOException("compiling agent " + agent + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(directory, source);
         }
         List<String> errors = errors(diagnostics, source);
         if (!compiled || !errors.isEmpty()) {
@@ -60,6 +69,30 @@ final class JavaCompilation {
             }
         }
         return errors;
+    }
+
+    /**
+     * {@link #OPTIONS}, and the newest language level both the compiler and this JVM know: Eclipse's
+     * compiler would otherwise write class files for a newer Java than the one that is to load them.
+     */
+    static List<String> options(JavaCompiler compiler) {
+        int runtime = Runtime.version().feature();
+        int level = compiler.getSourceVersions().stream().map(SourceVersion::ordinal).filter(v -> v <= runtime)
+                .max(Integer::compare).orElse(runtime);
+        List<String> options = new ArrayList<>(OPTIONS);
+        options.addAll(List.of("-source", String.valueOf(level), "-target", String.valueOf(level)));
+        return options;
+    }
+
+    private static void deleteQuietly(Path directory, JavaSource source) {
+        if (directory != null) {
+            try {
+                Files.deleteIfExists(directory.resolve(source.fileName()));
+                Files.deleteIfExists(directory);
+            } catch (IOException e) {
+                LoggerFactory.getLogger(JavaCompilation.class).debug("Leaving {}: {}", directory, e.toString());
+            }
+        }
     }
 
     /** The first error, and how many more: what an event's message and {@code agent:info} show. */

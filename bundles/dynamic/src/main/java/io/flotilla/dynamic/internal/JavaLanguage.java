@@ -12,6 +12,7 @@ import java.util.Map;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
+import org.eclipse.jdt.internal.compiler.tool.EclipseCompiler;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
@@ -23,12 +24,13 @@ import io.flotilla.api.CompileException;
 import io.flotilla.util.Hashes;
 
 /**
- * Java agents from source: compiled with the JDK's compiler (javax.tools) into memory, against the
+ * Java agents from source: compiled with the JDK's compiler, or on a JRE with Eclipse's (both through
+ * javax.tools), into memory, against the
  * agent API only, and run from a class loader of each run's own. What the code compiled to is kept
  * by its sha256 for the agents that restart on it, a few at a time; the classes are defined afresh
  * for every run, so a stopped or replaced agent's classes go with its instance.
  */
-@Component(service = JavaLanguage.class)
+@Component(service = JavaLanguage.class, configurationPid = DynamicConfig.PID)
 public final class JavaLanguage implements SourceLanguage {
 
     private static final Logger LOG = LoggerFactory.getLogger(JavaLanguage.class);
@@ -45,15 +47,36 @@ public final class JavaLanguage implements SourceLanguage {
     private ApiClassFiles api;
 
     @Activate
+    public JavaLanguage(DynamicConfig config) {
+        this(chosen(config.java_compiler().trim()));
+    }
+
+    /** The JDK's compiler, or Eclipse's where the node runs on a JRE: the launcher's self-test. */
     public JavaLanguage() {
-        this(ToolProvider.getSystemJavaCompiler());
+        this(chosen("auto"));
     }
 
     JavaLanguage(JavaCompiler compiler) {
         this.compiler = compiler;
-        if (compiler == null) {
-            LOG.warn("Java agents from source cannot run here: this Java ({}) has no compiler (install a JDK, not a JRE)",
-                    System.getProperty("java.home"));
+        LOG.debug("Java agents from source compile with {}", compiler.getClass().getName());
+    }
+
+    private static JavaCompiler chosen(String setting) {
+        JavaCompiler jdk = ToolProvider.getSystemJavaCompiler();
+        switch (setting) {
+            case "jdk":
+                if (jdk == null) {
+                    throw new IllegalStateException("java.compiler = jdk, and this Java (" + System.getProperty("java.home")
+                            + ") has no compiler: install a JDK, or set java.compiler = auto");
+                }
+                return jdk;
+            case "eclipse":
+                return new EclipseCompiler();
+            case "auto":
+                return jdk != null ? jdk : new EclipseCompiler();
+            default:
+                throw new IllegalArgumentException("java.compiler of " + DynamicConfig.PID + " is auto, jdk or eclipse, not '"
+                        + setting + "'");
         }
     }
 
@@ -65,10 +88,6 @@ public final class JavaLanguage implements SourceLanguage {
     }
 
     private CompiledClasses classesOf(String agent, String code) throws CompileException {
-        if (compiler == null) {
-            throw new CompileException("this node's Java (" + System.getProperty("java.home") + ") has no compiler",
-                    List.of("no Java compiler: run the node on a JDK to run Java agents from source"));
-        }
         String sha256 = Hashes.sha256(code.getBytes(StandardCharsets.UTF_8));
         synchronized (compiled) {
             CompiledClasses known = compiled.get(sha256);

@@ -1,5 +1,6 @@
 package io.flotilla.dynamic.internal;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,17 +19,31 @@ final class JavaSource {
             "(?s)^(\\s|//[^\\n]*\\n|/\\*.*?\\*/)*(package|import)\\s.*"
                     + "|(?s).*\\bclass\\s+[A-Za-z_$][\\w$]*[^{;]*\\bimplements\\b[^{]*\\bAgent\\b.*");
 
+    private static final Pattern PUBLIC_CLASS = Pattern.compile(
+            "\\bpublic\\s+(?:(?:final|abstract|static|sealed|non-sealed|strictfp)\\s+)*(?:class|interface|enum|record)\\s+"
+                    + "([A-Za-z_$][\\w$]*)");
+
     private final String text;
     private final boolean wrapped;
+    private final String fileName;
 
-    private JavaSource(String text, boolean wrapped) {
+    private JavaSource(String text, boolean wrapped, String fileName) {
         this.text = text;
         this.wrapped = wrapped;
+        this.fileName = fileName;
     }
 
     static JavaSource of(String code) {
-        return WHOLE_UNIT.matcher(code).matches() ? new JavaSource(code, false)
-                : new JavaSource(PREFIX + code + "\n}\n", true);
+        if (!WHOLE_UNIT.matcher(code).matches()) {
+            return new JavaSource(PREFIX + code + "\n}\n", true, WRAPPER + ".java");
+        }
+        Matcher named = PUBLIC_CLASS.matcher(code);
+        return new JavaSource(code, false, (named.find() ? named.group(1) : "AgentCode") + ".java");
+    }
+
+    /** The name its file must have: compilers want a public class in a file of its name. */
+    String fileName() {
+        return fileName;
     }
 
     /** What the compiler reads. */

@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +38,7 @@ final class MemoryFileManager extends ForwardingJavaFileManager<StandardJavaFile
     public Iterable<JavaFileObject> list(Location location, String packageName, Set<JavaFileObject.Kind> kinds,
             boolean recurse) throws IOException {
         if (location == StandardLocation.CLASS_PATH) {
-            return kinds.contains(JavaFileObject.Kind.CLASS) ? api.list(packageName) : List.of();
+            return kinds.contains(JavaFileObject.Kind.CLASS) ? api.list(packageName, recurse) : List.of();
         }
         return super.list(location, packageName, kinds, recurse);
     }
@@ -71,17 +74,17 @@ final class MemoryFileManager extends ForwardingJavaFileManager<StandardJavaFile
         return files;
     }
 
-    /** The code of one agent, as a source file the compiler takes whatever its public class is called. */
-    static JavaFileObject source(String agent, String text) {
-        return new SimpleJavaFileObject(URI.create("string:///" + agent + ".java"), JavaFileObject.Kind.SOURCE) {
+    /**
+     * The code of one agent as a source file. Its text is served from memory, but Eclipse's compiler
+     * insists that a source file exists where its URI says, so the file is written there too.
+     */
+    static JavaFileObject source(Path directory, JavaSource source) throws IOException {
+        Path file = directory.resolve(source.fileName());
+        Files.writeString(file, source.text(), StandardCharsets.UTF_8);
+        return new SimpleJavaFileObject(file.toUri(), JavaFileObject.Kind.SOURCE) {
             @Override
             public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return text;
-            }
-
-            @Override
-            public boolean isNameCompatible(String simpleName, Kind kind) {
-                return kind == Kind.SOURCE;
+                return source.text();
             }
         };
     }

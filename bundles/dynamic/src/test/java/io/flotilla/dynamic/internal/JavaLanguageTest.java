@@ -17,6 +17,17 @@ class JavaLanguageTest {
 
     private final JavaLanguage java = new JavaLanguage();
 
+    @Test
+    void eclipsesCompilerServesNodesOnAJre() throws Exception {
+        JavaLanguage ecj = new JavaLanguage(new org.eclipse.jdt.internal.compiler.tool.EclipseCompiler());
+
+        assertEquals("got 7", ecj.agentFor(agent("public Object handle(Message m, AgentContext ctx) { return \"got \" + m.payload(); }"))
+                .handle(TestMessages.of(7), null));
+        CompileException error = assertThrows(CompileException.class, () -> ecj.agentFor(agent(
+                "public void process(AgentContext ctx) {\n    int x = \"text\";\n}")));
+        assertTrue(error.getMessage().startsWith("line 2, column "), error.getMessage());
+    }
+
     private static SpawnConfig agent(String code) {
         return SpawnConfig.fromMap(Map.of("name", "source-agent", "type", "dynamic", "language", "java", "code", code));
     }
