@@ -12,6 +12,7 @@ import inspect
 import itertools
 import json
 import sys
+import textwrap
 import threading
 import time
 import traceback
@@ -155,7 +156,8 @@ async def _call(functions, api, message):
 def _compile(start):
     """The code's functions, or a report of why there are none: a syntax error or module code that fails."""
     try:
-        code = compile(start["code"], f"<{start['name']}>", "exec")
+        # Documents write code indented inside their JSON, as the runner's own documentation does
+        code = compile(textwrap.dedent(start["code"]), f"<{start['name']}>", "exec")
     except SyntaxError as error:
         return None, {"op": "compiled", "ok": False, "error": f"SyntaxError: {error.msg}",
                       "line": error.lineno, "column": error.offset}
