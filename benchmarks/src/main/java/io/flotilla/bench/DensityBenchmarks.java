@@ -1,12 +1,9 @@
 package io.flotilla.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.flotilla.itests.process.Fleet;
 
@@ -32,13 +29,13 @@ final class DensityBenchmarks {
 
     void agentsPerNode() throws Exception {
         long pid = fleet.node("b").pid();
-        long before = heapUsedKiB(pid);
+        long before = Jcmd.heapUsedKiB(pid);
         int total = 0;
         for (int target : mode == Main.Mode.FULL ? new int[] {1000, 10_000} : new int[] {1000, 3000}) {
             double seconds = spawnIdle(client, "idle-" + target + "-", target - total);
             int batch = target - total;
             total = target;
-            long heap = heapUsedKiB(pid);
+            long heap = Jcmd.heapUsedKiB(pid);
             report.add(String.format("%,d idle agents on one node", total), (heap / 1024) + " MiB heap in use",
                     String.format("before: %d MiB; %.1f KiB per agent; %,d spawned in %.1f s (%.0f/s)", before / 1024,
                             (heap - before) / (double) total, batch, seconds, batch / seconds),
@@ -55,10 +52,10 @@ final class DensityBenchmarks {
      */
     void brokerHeapPerAgent() throws Exception {
         long pid = fleet.node("a").pid();
-        long before = heapUsedKiB(pid);
+        long before = Jcmd.heapUsedKiB(pid);
         int count = mode.count(3000, 10_000);
         double seconds = spawnIdle(client, "idle-", count);
-        long heap = heapUsedKiB(pid);
+        long heap = Jcmd.heapUsedKiB(pid);
         report.add(String.format("%,d idle agents on node b: heap of node a, which runs the embedded broker", count),
                 (heap / 1024) + " MiB heap in use", String.format("before: %d MiB; %.1f KiB per agent; spawned in %.1f s",
                         before / 1024, (heap - before) / (double) count, seconds), "", null);
@@ -82,34 +79,5 @@ final class DensityBenchmarks {
         }
         all.get(10, TimeUnit.MINUTES);
         return (System.nanoTime() - started) / 1e9;
-    }
-
-    /**
-     * Heap in use after a full collection, from {@code jcmd}: the sum over the collector's
-     * generations (serial: new and tenured; G1: one heap), without metaspace.
-     */
-    private static long heapUsedKiB(long pid) throws Exception {
-        jcmd(pid, "GC.run");
-        String info = jcmd(pid, "GC.heap_info");
-        Matcher used = Pattern.compile("(?:generation|heap)\\s+total \\d+K, used (\\d+)K").matcher(info);
-        long total = 0;
-        boolean found = false;
-        while (used.find()) {
-            total += Long.parseLong(used.group(1));
-            found = true;
-        }
-        if (!found) {
-            throw new IllegalStateException("no heap use in: " + info);
-        }
-        return total;
-    }
-
-    private static String jcmd(long pid, String command) throws Exception {
-        Process process = new ProcessBuilder("jcmd", String.valueOf(pid), command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("jcmd " + command + " failed: " + output);
-        }
-        return output;
     }
 }

@@ -34,7 +34,10 @@ final class FleetBenchmarks {
         String migration = "migration";
         String density = "agents per node";
         String failures = "failure detection";
-        if (sections.anySelected(spawn, restart, askMosquitto, tlsCost, signatureCost, migration, density, failures)) {
+        String fromSource = "agents from source";
+        String metaspace = "metaspace of agents from source";
+        if (sections.anySelected(spawn, restart, askMosquitto, tlsCost, signatureCost, migration, density, failures, fromSource,
+                metaspace)) {
             try (Fleet fleet = Fleet.prepare(Fleet.BrokerKind.MOSQUITTO, installation)) {
                 allowFixtures(fleet);
                 fleet.startNodes("a", "b");
@@ -51,6 +54,9 @@ final class FleetBenchmarks {
                     sections.run(signatureCost, new SignatureCostBenchmarks(mode, report, installation, fleet, client)::signatureCost);
                     sections.run(migration, moves::migration);
                     sections.run(density, heap::agentsPerNode);
+                    SourceAgentBenchmarks source = new SourceAgentBenchmarks(mode, report, fleet, client);
+                    sections.run(fromSource, source::spawnLatency);
+                    sections.run(metaspace, source::metaspace);
                     sections.run(failures, moves::failureDetection);
                 }
             }
