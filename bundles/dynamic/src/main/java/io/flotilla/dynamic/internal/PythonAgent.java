@@ -83,12 +83,19 @@ final class PythonAgent implements Agent, AutoCloseable {
                 child.call("process", null).get();
             } catch (ExecutionException e) {
                 throw rethrown(e.getCause());
+            } catch (InterruptedException e) {
+                // A stop, or process_timeout: the code may be stuck in a blocking call, which only ending its child ends
+                close();
+                throw e;
             }
         }
     }
 
     @Override
     public Object handle(Message message, AgentContext ctx) {
+        if (!child.alive()) {
+            throw new PythonExited(ctx.name(), "is gone"); // a crash now, not an error reply to this one task
+        }
         return child.call("handle_task", message.payload());
     }
 

@@ -130,7 +130,7 @@ final class PythonChild implements AutoCloseable {
                 if (Boolean.TRUE.equals(message.get("ok"))) {
                     call.complete(message.get("value"));
                 } else {
-                    call.completeExceptionally(new PythonFailure(String.valueOf(message.get("error")),
+                    call.completeExceptionally(new PythonError(String.valueOf(message.get("error")),
                             String.valueOf(message.get("traceback"))));
                 }
             }
