@@ -331,6 +331,19 @@ public class DynamicAgentsIT extends FlotillaTestSupport {
     }
 
     @Test
+    public void aPackageThatCannotBeInstalledFailsThePythonAgentNamingIt() {
+        // No package index has it, reachable or not: pip's refusal is the agent's setup failure
+        spawn(source("needs-missing", "python", "async def process(agent):\n    pass\n",
+                "install", List.of("flotilla-no-such-package-e2f8758c")));
+
+        awaitState("needs-missing", AgentState.FAILED);
+        AgentEvent fatal = eventsOf("needs-missing", AgentEvent.Kind.ERROR).get(0);
+        assertEquals("setup", fatal.phase());
+        assertTrue(fatal.message(), fatal.message().contains("could not install flotilla-no-such-package-e2f8758c"));
+        agents.remove("needs-missing", true);
+    }
+
+    @Test
     public void aNodeWithoutDynamicLanguagesRefusesSourceAgentsSayingWhyAndRunsNothing() throws Exception {
         CommandResult refused = get(fleet.spawn(SpawnConfig.fromMap(Map.of("name", "sneaky", "type", "dynamic", "node", CLOSED,
                 "code", "async def setup(agent):\n    open('/tmp/flotilla-sneaky', 'w').write('ran')\n")), LIMIT));

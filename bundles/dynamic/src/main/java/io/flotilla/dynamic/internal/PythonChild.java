@@ -1,8 +1,7 @@
 package io.flotilla.dynamic.internal;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,8 +27,10 @@ import io.flotilla.util.Json;
 final class PythonChild implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PythonChild.class);
-    /** A line of the child longer than this is cut: a log line, not a way to fill the node's memory. */
-    private static final int MAX_STDERR_LINE = 2000;
+    /** What the code prints longer than this is cut: a log line, not a way to fill the node's memory. */
+    private static final int MAX_PRINTED_BYTES = 2000;
+    /** A message of the child longer than this ends it: the largest a node carries between nodes is 8 MiB. */
+    private static final int MAX_MESSAGE_BYTES = 16 << 20;
     private static final long EXIT_WAIT_MILLIS = 2000;
 
     /** What the child asks of the node: answered when it has an {@code id}, else only carried out. */
@@ -105,9 +106,16 @@ final class PythonChild implements AutoCloseable {
     }
 
     private void readReplies() {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                received(json.parseObject(line.getBytes(StandardCharsets.UTF_8)));
+        try (InputStream replies = process.getInputStream()) {
+            ChildLines lines = new ChildLines(replies, MAX_MESSAGE_BYTES);
+            for (ChildLines.Line line = lines.next(); line != null; line = lines.next()) {
+                if (line.cut()) {
+                    LOG.warn("Agent {}: its python3 child sent a message over {} MiB; ending the child", agent,
+                            MAX_MESSAGE_BYTES >> 20);
+                    process.destroyForcibly();
+                    break;
+                }
+                received(json.parseObject(line.text().getBytes(StandardCharsets.UTF_8)));
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("Agent {}: reading its python3 child ended: {}", agent, e.toString());
@@ -161,9 +169,10 @@ final class PythonChild implements AutoCloseable {
     }
 
     private void readPrinted(Consumer<String> printed) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                printed.accept(line.length() > MAX_STDERR_LINE ? line.substring(0, MAX_STDERR_LINE) + "…" : line);
+        try (InputStream stream = process.getErrorStream()) {
+            ChildLines lines = new ChildLines(stream, MAX_PRINTED_BYTES);
+            for (ChildLines.Line line = lines.next(); line != null; line = lines.next()) {
+                printed.accept(line.cut() ? line.text() + "…" : line.text());
             }
         } catch (IOException e) {
             LOG.debug("Agent {}: reading what its python3 child printed ended: {}", agent, e.toString());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.flotilla.api.Agent;
 import io.flotilla.api.CompileException;
 import io.flotilla.runtime.SpawnConfig;
 
@@ -31,7 +29,7 @@ class PythonLanguageTest {
     private PythonAgent running;
 
     @BeforeEach
-    void findPython() throws Exception {
+    void useThisMachinesPython() throws Exception {
         python = new PythonLanguage("python3", directory, Duration.ofSeconds(30));
     }
 
@@ -44,9 +42,7 @@ class PythonLanguageTest {
 
     private RecordingContext start(String code) throws Exception {
         SpawnConfig config = SpawnConfig.fromMap(Map.of("name", "py", "type", "dynamic", "code", code));
-        Agent agent = python.agentFor(config);
-        assumeTrue(agent instanceof PythonAgent, "python3 is on this machine");
-        running = (PythonAgent) agent;
+        running = (PythonAgent) python.agentFor(config); // .ci/run installs python3
         RecordingContext ctx = new RecordingContext(config);
         running.setup(ctx);
         return ctx;
@@ -111,5 +107,16 @@ class PythonLanguageTest {
 
         assertInstanceOf(PythonExited.class, crash instanceof ExecutionException e ? e.getCause() : crash);
         assertTrue(crash.getMessage().contains("exited with status 3"), crash.getMessage());
+    }
+
+    @Test
+    void aNodeWithoutItsPythonRefusesPythonAgentsSayingSo() throws Exception {
+        PythonLanguage missing = new PythonLanguage("/nonexistent/python3", directory, Duration.ofSeconds(30));
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> missing.agentFor(
+                SpawnConfig.fromMap(Map.of("name", "py", "type", "dynamic", "code", "pass"))));
+
+        assertEquals("this node cannot run Python agents: there is no /nonexistent/python3 (install python3, or set "
+                + "python.executable of io.flotilla.dynamic)", refused.getMessage());
     }
 }
