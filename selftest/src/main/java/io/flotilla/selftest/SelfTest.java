@@ -195,7 +195,7 @@ public final class SelfTest {
             expect(sandbox.agent("broken-code").restartCount() == 0, "never restarted");
             AgentEvent error = sandbox.errors("broken-code").get(0);
             expect("compile".equals(error.phase()) && error.severity() == Severity.FATAL,
-                    "phase compile, fatal; was " + error.phase() + ", " + error.severity());
+                    "phase compile, fatal; was " + error.phase() + ", " + error.severity() + ": " + error.message());
             expect(error.message().contains("line 2, column 19"), "names the line and column: " + error.message());
         }
     }

@@ -19,6 +19,6 @@ class SelfTestTest {
 
         String output = buffer.toString(StandardCharsets.UTF_8);
         assertTrue(allPassed, output);
-        assertTrue(output.contains("9 passed, 0 failed"), output);
+        assertTrue(output.contains("10 passed, 0 failed"), output);
     }
 }
