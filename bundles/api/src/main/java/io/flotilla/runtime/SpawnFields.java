@@ -27,6 +27,8 @@ final class SpawnFields {
      * A package a dynamic agent installs: a name as PyPI has them, with extras and version bounds, and
      * nothing pip would read as an option, a path or a URL ({@code --index-url}, {@code ./x}, {@code git+https:}).
      */
+    /** What pip would take for a file of the working directory rather than a package's name. */
+    static final Pattern ARCHIVE = Pattern.compile("(?i)\\.(whl|zip|tar|gz|tgz|bz2|xz|egg)$");
     static final Pattern PACKAGE = Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9._-]{0,98}[A-Za-z0-9])?(\\[[A-Za-z0-9._,-]{1,64}])?"
                     + "([<>=!~]=?=?[A-Za-z0-9.*+!_-]{1,32}(,[<>=!~]=?=?[A-Za-z0-9.*+!_-]{1,32}){0,3})?");
@@ -87,7 +89,7 @@ final class SpawnFields {
     List<String> packages(String field) {
         List<String> values = textList(field);
         for (String value : values) {
-            if (!PACKAGE.matcher(value).matches()) {
+            if (!PACKAGE.matcher(value).matches() || ARCHIVE.matcher(value.split("[\\[<>=!~]", 2)[0]).find()) {
                 throw new InvalidSpawnConfigException(field, "entries of a dynamic agent are package names with optional "
                         + "[extras] and version bounds (adafruit-circuitpython-dht, requests>=2.31), got " + quote(value));
             }

@@ -207,7 +207,8 @@ class SpawnConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--index-url=http://evil/", "-e.", "./local", "git+https://x/y", "pkg @ https://x", "a;b", ""})
+    @ValueSource(strings = {"--index-url=http://evil/", "-e.", "./local", "git+https://x/y", "pkg @ https://x", "a;b", "",
+        "evil-1.0.tar.gz", "x.whl", "x.ZIP>=1"})
     void packagesThatPipWouldReadAsOptionsPathsOrUrlsAreRefused(String entry) {
         Map<String, Object> doc = dynamic("pass");
         doc.put("install", List.of(entry));

@@ -6,12 +6,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The lines a child process writes, each kept up to a bound: a line past it is cut there and the rest
- * of it skipped, so that a child that never writes a newline cannot fill the node's memory.
+ * The lines a child process writes, each up to a bound: a longer line is cut there, and its rest comes
+ * as the lines that follow, so that a child that never writes a newline cannot fill the node's memory.
  */
 final class ChildLines {
 
-    /** One line: its text (UTF-8, at most the bound's bytes) and whether more of it was skipped. */
+    /** One line: its text (UTF-8, at most the bound's bytes) and whether it was cut at the bound. */
     record Line(String text, boolean cut) {
     }
 
@@ -29,14 +29,13 @@ final class ChildLines {
     /** The next line without its line end, or null at the end of the stream. */
     Line next() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        boolean cut = false;
         while (true) {
             if (position == limit) {
                 limit = in.read(buffer);
                 position = 0;
                 if (limit <= 0) {
                     limit = 0;
-                    return line.size() == 0 && !cut ? null : new Line(text(line), cut);
+                    return line.size() == 0 ? null : new Line(text(line), false);
                 }
             }
             int start = position;
@@ -44,12 +43,15 @@ final class ChildLines {
                 position++;
             }
             int room = maxBytes - line.size();
-            int length = position - start;
-            line.write(buffer, start, Math.min(length, Math.max(room, 0)));
-            cut |= length > room;
+            if (position - start > room) { // the bound: the rest of the line comes as the next one
+                line.write(buffer, start, room);
+                position = start + room;
+                return new Line(text(line), true);
+            }
+            line.write(buffer, start, position - start);
             if (position < limit) { // the line end
                 position++;
-                return new Line(text(line), cut);
+                return new Line(text(line), false);
             }
         }
     }

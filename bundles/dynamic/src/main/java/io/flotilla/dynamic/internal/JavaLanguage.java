@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -38,6 +39,8 @@ public final class JavaLanguage implements SourceLanguage {
     private static final int KEPT_COMPILATIONS = 64;
 
     private final JavaCompiler compiler;
+    /** Compilations at a time: each takes a core and tens of MiB, and a flood of spawns must not take all. */
+    private final Semaphore compiling = new Semaphore(2);
     private final Map<String, CompiledClasses> compiled = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CompiledClasses> eldest) {
@@ -96,7 +99,13 @@ public final class JavaLanguage implements SourceLanguage {
             }
         }
         long started = System.nanoTime();
-        CompiledClasses classes = JavaCompilation.compile(compiler, api(), agent, JavaSource.of(code));
+        CompiledClasses classes;
+        compiling.acquireUninterruptibly();
+        try {
+            classes = JavaCompilation.compile(compiler, api(), agent, JavaSource.of(code));
+        } finally {
+            compiling.release();
+        }
         LOG.debug("Compiled agent {} ({} classes) in {} ms", agent, classes.size(), (System.nanoTime() - started) / 1_000_000);
         synchronized (compiled) {
             compiled.put(sha256, classes);

@@ -24,10 +24,13 @@ final class PipPackages {
     private static final int SHOWN_OUTPUT = 600;
 
     private final Path environment;
+    private final Path workingDirectory;
     private final Duration timeout;
 
-    PipPackages(Path environment, Duration timeout) {
+    /** @param workingDirectory an empty directory of the node's own, where pip runs */
+    PipPackages(Path environment, Path workingDirectory, Duration timeout) {
         this.environment = environment;
+        this.workingDirectory = workingDirectory;
         this.timeout = timeout;
     }
 
@@ -67,10 +70,17 @@ final class PipPackages {
     private void run(List<String> command, String failure) throws IOException, InterruptedException {
         Path output = Files.createTempFile("flotilla-pip", ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new IOException(failure + ": pip took more than " + timeout.toSeconds() + " s (packages.timeout)");
+            // In an empty directory: nothing pip could take for a local package by its name
+            Process process = new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    throw new IOException(failure + ": pip took more than " + timeout.toSeconds() + " s (packages.timeout)");
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly(); // no pip may go on writing the environment once the next one starts
+                throw e;
             }
             if (process.exitValue() != 0) {
                 throw new IOException(failure + ": " + verdict(Files.readString(output, StandardCharsets.UTF_8)));

@@ -37,7 +37,8 @@ final class PythonAgent implements Agent, AutoCloseable {
 
     private final PythonLanguage language;
     private final Json json;
-    private PythonChild child;
+    /** The child of this run: null before setup and once closed (a stop, or a stuck call ended by its timeout). */
+    private volatile PythonChild child;
     private Set<String> functions = Set.of();
 
     PythonAgent(PythonLanguage language, Json json) {
@@ -80,7 +81,7 @@ final class PythonAgent implements Agent, AutoCloseable {
         if (functions.contains("process")) {
             // Bounded by the node: a process_timeout interrupts this wait, and then the run is given up
             try {
-                child.call("process", null).get();
+                running(ctx).call("process", null).get();
             } catch (ExecutionException e) {
                 throw rethrown(e.getCause());
             } catch (InterruptedException e) {
@@ -93,10 +94,17 @@ final class PythonAgent implements Agent, AutoCloseable {
 
     @Override
     public Object handle(Message message, AgentContext ctx) {
-        if (!child.alive()) {
-            throw new PythonExited(ctx.name(), "is gone"); // a crash now, not an error reply to this one task
+        return running(ctx).call("handle_task", message.payload());
+    }
+
+    /** The child, alive; else a crash now, not a failed call or an error reply to one task. */
+    private PythonChild running(AgentContext ctx) {
+        PythonChild current = child;
+        if (current == null || !current.alive()) {
+            throw new PythonExited(ctx.name(), current == null ? "was ended (a stop, or a call past its process_timeout)"
+                    : "is gone");
         }
-        return child.call("handle_task", message.payload());
+        return current;
     }
 
     @Override

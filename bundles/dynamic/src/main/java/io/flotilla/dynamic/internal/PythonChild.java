@@ -31,6 +31,10 @@ final class PythonChild implements AutoCloseable {
     private static final int MAX_PRINTED_BYTES = 2000;
     /** A message of the child longer than this ends it: the largest a node carries between nodes is 8 MiB. */
     private static final int MAX_MESSAGE_BYTES = 16 << 20;
+    /** Calls in flight at most: tasks arrive faster than code that never answers them would let go. */
+    private static final int MAX_CALLS = 1024;
+    /** The longest a call waits for the code's answer; a task's asker gave up long before. */
+    private static final java.time.Duration CALL_LIMIT = java.time.Duration.ofMinutes(10);
     private static final long EXIT_WAIT_MILLIS = 2000;
 
     /** What the child asks of the node: answered when it has an {@code id}, else only carried out. */
@@ -48,6 +52,8 @@ final class PythonChild implements AutoCloseable {
     private final AtomicLong callIds = new AtomicLong();
     private final Thread stdout;
     private final Thread stderr;
+    /** Set once the child's replies ended: every call from then on fails at once. */
+    private volatile PythonExited ended;
 
     private PythonChild(String agent, Process process, Json json, Requests requests, Consumer<String> printed) {
         this.agent = agent;
@@ -77,22 +83,36 @@ final class PythonChild implements AutoCloseable {
         return compiled;
     }
 
-    /** Calls the code's {@code fn} ({@code setup}, {@code process}, {@code handle_task}); completes with its value. */
+    /**
+     * Calls the code's {@code fn} ({@code setup}, {@code process}, {@code handle_task}); completes with its
+     * value, or with {@link PythonExited} once the child is gone. A call unanswered after {@link #CALL_LIMIT}
+     * fails, so that tasks the code never answers do not pile up.
+     */
     CompletableFuture<Object> call(String fn, Object payload) {
         long id = callIds.incrementAndGet();
         CompletableFuture<Object> done = new CompletableFuture<>();
+        if (calls.size() >= MAX_CALLS) {
+            done.completeExceptionally(new IllegalStateException("agent " + agent + " has " + MAX_CALLS
+                    + " calls unanswered by its code"));
+            return done;
+        }
         calls.put(id, done);
+        done.orTimeout(CALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, failure) -> calls.remove(id));
+        PythonExited gone = ended;
+        if (gone != null) { // the reader ended before or while this call was registered
+            done.completeExceptionally(gone);
+            return done;
+        }
         try {
             send(Map.of("op", "call", "id", id, "fn", fn, "payload", payload == null ? Map.of() : payload));
         } catch (IOException e) {
-            calls.remove(id);
             done.completeExceptionally(new PythonExited(agent, exitDescription()));
         }
         return done;
     }
 
     boolean alive() {
-        return process.isAlive();
+        return ended == null && process.isAlive();
     }
 
     long pid() {
@@ -112,18 +132,29 @@ final class PythonChild implements AutoCloseable {
                 if (line.cut()) {
                     LOG.warn("Agent {}: its python3 child sent a message over {} MiB; ending the child", agent,
                             MAX_MESSAGE_BYTES >> 20);
-                    process.destroyForcibly();
                     break;
                 }
-                received(json.parseObject(line.text().getBytes(StandardCharsets.UTF_8)));
+                try {
+                    received(json.parseObject(line.text().getBytes(StandardCharsets.UTF_8)));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Agent {}: its python3 child sent what is not a message, skipped ({})", agent, e.getMessage());
+                }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             LOG.debug("Agent {}: reading its python3 child ended: {}", agent, e.toString());
         }
+        // Whatever ended the replies, the child is of no more use: it goes, and everything waiting on it is told
+        destroyTree();
         PythonExited exited = new PythonExited(agent, exitDescription());
+        ended = exited;
         compiled.completeExceptionally(exited);
-        calls.values().forEach(call -> call.completeExceptionally(exited));
-        calls.clear();
+        List.copyOf(calls.values()).forEach(call -> call.completeExceptionally(exited));
+    }
+
+    /** The child and whatever it started itself (a subprocess of the agent's code). */
+    private void destroyTree() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     private void received(Map<String, Object> message) {
@@ -190,7 +221,10 @@ final class PythonChild implements AutoCloseable {
         return "stopped answering";
     }
 
-    /** Closes the child's stdin, which ends its run; then terminates it, and kills it, if it lingers. */
+    /**
+     * Closes the child's stdin, which ends its run; then terminates it, and kills it, if it lingers, and
+     * what it started.
+     */
     @Override
     public void close() {
         try {
@@ -199,12 +233,14 @@ final class PythonChild implements AutoCloseable {
             LOG.debug("Agent {}: closing its python3 child's stdin: {}", agent, e.toString());
         }
         try {
+            List<ProcessHandle> started = process.descendants().toList(); // before the child ends and they lose their parent
             if (!process.waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 process.destroy();
                 if (!process.waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly().waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                 }
             }
+            started.forEach(ProcessHandle::destroyForcibly);
             stdout.join(EXIT_WAIT_MILLIS);
             stderr.join(EXIT_WAIT_MILLIS);
         } catch (InterruptedException e) {

@@ -53,8 +53,8 @@ public final class PythonLanguage implements SourceLanguage {
         this.interpreter = interpreter;
         this.directory = directory;
         this.shim = directory.resolve(SHIM);
-        this.packages = new PipPackages(directory.resolve("venv"), packagesTimeout);
-        Files.createDirectories(directory);
+        this.packages = new PipPackages(directory.resolve("venv"), directory.resolve("pip"), packagesTimeout);
+        Files.createDirectories(directory.resolve("pip"));
         try (InputStream source = PythonLanguage.class.getResourceAsStream(SHIM)) {
             if (source == null) {
                 throw new IOException(SHIM + " is missing from this bundle");

@@ -11,19 +11,38 @@ import asyncio
 import inspect
 import itertools
 import json
+import math
+import os
 import sys
 import textwrap
 import threading
 import time
 import traceback
 
-_protocol_out = sys.stdout
-sys.stdout = sys.stderr  # print() in agent code must not break the protocol
+# The protocol gets a descriptor of its own, and descriptor 1 becomes stderr: nothing the code prints,
+# nor a subprocess or a C library writing to stdout, can break a message.
+_protocol_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
 _write_lock = threading.Lock()
 
 
+def _finite(value):
+    """NaN and infinities, which JSON has not, as null (a failed sensor read is NaN)."""
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
 def _send(message):
-    line = json.dumps(message, default=repr)
+    try:
+        line = json.dumps(message, default=repr, allow_nan=False)
+    except ValueError:
+        line = json.dumps(_finite(message), default=repr, allow_nan=False)
     with _write_lock:
         _protocol_out.write(line + "\n")
         _protocol_out.flush()
@@ -181,7 +200,9 @@ def _read_commands(loop, node, functions, api):
             node.answered(message)
         elif message.get("op") == "call":
             loop.call_soon_threadsafe(lambda m=message: asyncio.ensure_future(_call(functions, api, m)))
-    loop.call_soon_threadsafe(loop.stop)  # the node closed our stdin: the run is over
+    # The node closed our stdin, or is gone: the run is over, even if the code is stuck in a blocking call
+    _protocol_out.flush()
+    os._exit(0)
 
 
 def main():

@@ -27,10 +27,12 @@ class ChildLinesTest {
     }
 
     @Test
-    void aLineOverTheBoundIsCutAndTheNextLineIsWhole() throws IOException {
-        ChildLines lines = of("x".repeat(20_000) + "\nafter\n", 10);
+    void aLineOverTheBoundComesInPiecesOfTheBoundEachMarkedCut() throws IOException {
+        ChildLines lines = of("x".repeat(25) + "\nafter\n", 10);
 
         assertEquals(new ChildLines.Line("xxxxxxxxxx", true), lines.next());
+        assertEquals(new ChildLines.Line("xxxxxxxxxx", true), lines.next());
+        assertEquals(new ChildLines.Line("xxxxx", false), lines.next());
         assertEquals(new ChildLines.Line("after", false), lines.next());
         assertNull(lines.next());
     }

@@ -1,6 +1,7 @@
 package io.flotilla.dynamic.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,5 +99,14 @@ class JavaLanguageTest {
                 "package x; public class Helper { }")));
 
         assertEquals("no class implements io.flotilla.api.Agent", error.getMessage());
+    }
+
+    @Test
+    void theFormOfTheCodeIsToldByItsHeadersNotByAnyWordInIt() {
+        // 64 KiB of class headers without a brace: what took a backtracking expression minutes
+        assertFalse(JavaSource.wholeUnit("class A implements ".repeat(3_400)));
+        assertTrue(JavaSource.wholeUnit("/* an agent */\n// of mine\nimport java.util.List;\nclass X implements Agent { }"));
+        assertTrue(JavaSource.wholeUnit("final class X implements io.flotilla.api.Agent {\n}"));
+        assertFalse(JavaSource.wholeUnit("String kind = \"class\";\npublic void process(AgentContext ctx) { }"));
     }
 }

@@ -119,4 +119,51 @@ class PythonLanguageTest {
         assertEquals("this node cannot run Python agents: there is no /nonexistent/python3 (install python3, or set "
                 + "python.executable of io.flotilla.dynamic)", refused.getMessage());
     }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private java.util.List<ProcessHandle> children() {
+        return ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains(directory.toString()))
+                .toList();
+    }
+
+    @Test
+    void aNanReadingIsPublishedAsNullAndTheAgentCarriesOn() throws Exception {
+        RecordingContext ctx = start("async def process(agent):\n    await agent.publish('t', {'v': float('nan')})\n");
+
+        running.process(ctx);
+        running.process(ctx);
+
+        assertEquals(java.util.List.of("t {\"v\":null}", "t {\"v\":null}"), ctx.published);
+    }
+
+    @Test
+    void whatTheCodeOrItsSubprocessesPrintIsLoggedAndNeverTakenForAMessage() throws Exception {
+        RecordingContext ctx = start("import os\nasync def setup(agent):\n    print('from print')\n"
+                + "    os.system('echo from a shell')\n\nasync def process(agent):\n    agent.persist('ok', True)\n");
+
+        running.process(ctx);
+
+        await("both lines in the log", () -> ctx.logged.containsAll(java.util.List.of("from print", "from a shell")));
+        assertEquals(true, ctx.stored.get("ok"));
+    }
+
+    @Test
+    void aChildStuckInABlockingCallEndsWithItsRun() throws Exception {
+        RecordingContext ctx = start("import time\nasync def handle_task(agent, payload):\n    time.sleep(600)\n");
+        running.handle(TestMessages.of("block"), ctx);
+        assertEquals(1, children().size());
+
+        running.teardown(ctx);
+
+        await("the child gone", () -> children().isEmpty());
+    }
 }

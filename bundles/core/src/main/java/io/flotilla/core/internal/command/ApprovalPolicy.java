@@ -1,5 +1,6 @@
 package io.flotilla.core.internal.command;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import io.flotilla.runtime.CommandOrigin;
+import io.flotilla.util.Hashes;
 
 /**
  * Which commands from the broker wait for an operator's approval ({@code approval.kinds} of
@@ -23,6 +25,8 @@ public record ApprovalPolicy(Set<String> kinds, Duration expiry) {
 
     /** The pseudo-kind of a spawn that would install code the node does not have yet. */
     public static final String INSTALL = "install";
+    /** How the code an agent from source brings is named among the code a command installs: never installed. */
+    static final String SOURCE = "source code sha256:";
 
     public ApprovalPolicy {
         kinds = Set.copyOf(kinds);
@@ -41,12 +45,13 @@ public record ApprovalPolicy(Set<String> kinds, Duration expiry) {
         if (kinds.contains(admitted.kind())) {
             return true;
         }
-        return kinds.contains(INSTALL) && codeOf(admitted).stream().anyMatch(installed.negate());
+        return kinds.contains(INSTALL)
+                && codeOf(admitted).stream().anyMatch(code -> code.startsWith(SOURCE) || !installed.test(code));
     }
 
     /**
-     * The code locations a command would install: a spawn's {@code bundle} and {@code install}, those
-     * of every entry of a desired state, the {@code code} of an agent moving in.
+     * The code locations a command would install: a spawn's {@code bundle}, {@code install} and source
+     * {@code code}, those of every entry of a desired state, the {@code code} of an agent moving in and its source.
      */
     static List<String> codeOf(Admission admitted) {
         List<String> locations = new ArrayList<>();
@@ -62,6 +67,9 @@ public record ApprovalPolicy(Set<String> kinds, Duration expiry) {
                 if (body.get("code") instanceof Map<?, ?> code && code.get("location") instanceof String location) {
                     locations.add(location);
                 }
+                if (body.get("config") instanceof Map<?, ?> config) {
+                    addSource(config, locations);
+                }
             }
             default -> {
                 // no other command installs code
@@ -74,8 +82,16 @@ public record ApprovalPolicy(Set<String> kinds, Duration expiry) {
         if (spawn.get("bundle") instanceof String bundle) {
             locations.add(bundle);
         }
+        addSource(spawn, locations);
         if (spawn.get("install") instanceof List<?> install) {
             install.forEach(location -> locations.add(String.valueOf(location)));
+        }
+    }
+
+    /** An agent's source code is code the node does not have yet, whatever else it has: named by its sha256. */
+    private static void addSource(Map<?, ?> spawn, List<String> locations) {
+        if (spawn.get("code") instanceof String source) {
+            locations.add(SOURCE + Hashes.sha256(source.getBytes(StandardCharsets.UTF_8)));
         }
     }
 }

@@ -137,6 +137,7 @@ public final class AgentManagerComponent implements AgentManager, AgentHandoff {
     @Override
     public SpawnResult adopt(AgentSnapshot snapshot) {
         gate.checkRequires(snapshot.config());
+        gate.checkLanguage(snapshot.config());
         return system.adopt(snapshot);
     }
 

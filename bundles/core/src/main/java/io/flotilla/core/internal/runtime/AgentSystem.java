@@ -265,6 +265,10 @@ public final class AgentSystem implements AgentManager, AgentHandoff {
             if (cell == null) {
                 return false;
             }
+            // A stopped agent from source may be in a language the node stopped running since
+            env.installer().codeRefusal(cell.config()).ifPresent(refusal -> {
+                throw new IllegalStateException("agent " + name + " is not restarted: " + refusal);
+            });
             env.records().save(new AgentRecord(cell.actorId(), cell.config(), true, cell.epoch()));
             cell.restartNow();
             return true;

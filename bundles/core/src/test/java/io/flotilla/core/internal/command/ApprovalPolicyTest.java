@@ -61,4 +61,14 @@ class ApprovalPolicyTest {
         assertFalse(installs.holds(new Admission("desired_state", Map.of("agents", java.util.List.of(Map.of("name", "b",
                 "type", "counter"))), CommandEnvelope.NONE, mqtt()), ONLY_EXAMPLES));
     }
+
+    @Test
+    void anAgentFromSourceBringsCodeTheNodeNeverHasSoItWaits() {
+        Map<String, Object> source = Map.of("name", "a", "type", "dynamic", "code", "async def process(agent):\n    pass\n");
+
+        assertTrue(installs.holds(spawn(mqtt(), source), location -> true), "held, even where every bundle is installed");
+        assertTrue(ApprovalPolicy.codeOf(spawn(mqtt(), source)).get(0).startsWith("source code sha256:"));
+        assertTrue(installs.holds(new Admission("migrate_in", Map.of("name", "a", "config", source), CommandEnvelope.NONE,
+                mqtt()), ONLY_EXAMPLES));
+    }
 }
