@@ -354,5 +354,15 @@ public class DynamicAgentsIT extends FlotillaTestSupport {
         assertTrue(get(fleet.agents(CLOSED, LIMIT)).stream().noneMatch(a -> a.name().equals("sneaky")));
         assertFalse("no record of it", Files.exists(closed.data().resolve("agents").resolve("sneaky.json")));
         assertFalse("the code never ran", Files.exists(Path.of("/tmp/flotilla-sneaky")));
+
+        // Nor does code come in by a move
+        spawn(source("mover", "python", "async def process(agent):\n    pass\n"));
+        awaitState("mover", AgentState.RUNNING);
+        MigrationResult moved = get(migrations.migrate("mover", CLOSED, LIMIT));
+        assertFalse(moved.success());
+        assertTrue(moved.error(), moved.error().contains("does not run python agents from source"));
+        assertEquals("it stays where it ran", AgentState.RUNNING, stateOf("mover"));
+        assertTrue(get(fleet.agents(CLOSED, LIMIT)).stream().noneMatch(a -> a.name().equals("mover")));
+        agents.remove("mover", true);
     }
 }
