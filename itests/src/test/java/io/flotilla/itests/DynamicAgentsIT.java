@@ -46,8 +46,8 @@ import io.flotilla.runtime.SpawnConfig;
 import io.flotilla.spi.fleet.FleetLink;
 
 /**
- * Agents from source on real nodes: this node (hosting the broker), a worker process, and a node
- * whose {@code dynamic.languages} is empty. The Wactorz runner's documented example and its seven
+ * Agents from source on real nodes: this node (hosting the broker), a worker process that compiles
+ * Java with Eclipse's compiler, and a node whose {@code dynamic.languages} is empty. The Wactorz runner's documented example and its seven
  * supervisor cases run in Python and in Java; Python asks reach a bundle agent on the worker; state
  * survives a node restart and a migration for both languages.
  */
@@ -93,6 +93,8 @@ public class DynamicAgentsIT extends FlotillaTestSupport {
             installation = Installation.unpack("dynamic-agents");
             Path work = installation.root().getParent();
             NodeProcess.configure(installation, work.resolve("closed"), "io.flotilla.security.cfg", "dynamic.languages", "");
+            // The worker compiles with Eclipse's compiler, the one of nodes on a JRE, through its bundle
+            NodeProcess.configure(installation, work.resolve("worker"), "io.flotilla.dynamic.cfg", "java.compiler", "eclipse");
             worker = NodeProcess.start(installation, WORKER, work.resolve("worker"), "--broker", "127.0.0.1:" + brokerPort());
             closed = NodeProcess.start(installation, CLOSED, work.resolve("closed"), "--broker", "127.0.0.1:" + brokerPort());
             closeWhenTheContainerEnds(closed, worker);
@@ -282,6 +284,8 @@ public class DynamicAgentsIT extends FlotillaTestSupport {
         for (String agent : List.of("py-counter", "java-counter")) {
             await(agent + " counting on the worker", LIMIT, () -> uncheckedCount(agent, WORKER) >= 5);
         }
+        assertTrue("the worker's Java agent was compiled by ECJ", worker.console().contains(
+                "Java agents from source compile with Eclipse's compiler (ECJ)"));
         long pythonBefore = countOf("py-counter", WORKER);
         long javaBefore = countOf("java-counter", WORKER);
 

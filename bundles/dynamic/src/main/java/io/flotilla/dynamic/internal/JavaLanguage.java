@@ -61,7 +61,8 @@ public final class JavaLanguage implements SourceLanguage {
 
     JavaLanguage(JavaCompiler compiler) {
         this.compiler = compiler;
-        LOG.debug("Java agents from source compile with {}", compiler.getClass().getName());
+        LOG.info("Java agents from source compile with {}", compiler instanceof EclipseCompiler ? "Eclipse's compiler (ECJ)"
+                : "the JDK's compiler");
     }
 
     private static JavaCompiler chosen(String setting) {
