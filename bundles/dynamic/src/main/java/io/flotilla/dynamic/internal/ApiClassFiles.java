@@ -95,6 +95,11 @@ final class ApiClassFiles {
                 ? files : List.of();
     }
 
+    /** The class file of {@code binaryName}, when it is the API's; Eclipse's compiler asks by name. */
+    JavaFileObject find(String binaryName) {
+        return files.stream().filter(file -> binaryName.equals(binaryName(file))).findFirst().orElse(null);
+    }
+
     /** The binary name of one of this API's class files, or null for any other file. */
     static String binaryName(JavaFileObject file) {
         return file instanceof ClassFile api ? api.binaryName : null;

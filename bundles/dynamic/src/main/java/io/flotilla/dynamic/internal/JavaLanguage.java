@@ -61,7 +61,7 @@ public final class JavaLanguage implements SourceLanguage {
 
     JavaLanguage(JavaCompiler compiler) {
         this.compiler = compiler;
-        LOG.info("Java agents from source compile with {}", compiler instanceof EclipseCompiler ? "Eclipse's compiler (ECJ)"
+        LOG.info("Java agents from source compile with {}", compiler.getClass().getName().startsWith("org.eclipse.") ? "Eclipse's compiler (ECJ)"
                 : "the JDK's compiler");
     }
 

@@ -29,9 +29,20 @@ final class MemoryFileManager extends ForwardingJavaFileManager<StandardJavaFile
     private final ApiClassFiles api;
     private final Map<String, ByteArrayOutputStream> output = new LinkedHashMap<>();
 
-    MemoryFileManager(StandardJavaFileManager standard, ApiClassFiles api) {
+    MemoryFileManager(StandardJavaFileManager standard, ApiClassFiles api) throws IOException {
         super(standard);
         this.api = api;
+        // Not the JVM's class path (Karaf's boot jars, or a test's whole class path): the API alone is
+        standard.setLocation(StandardLocation.CLASS_PATH, List.of());
+    }
+
+    @Override
+    public JavaFileObject getJavaFileForInput(Location location, String className, JavaFileObject.Kind kind)
+            throws IOException {
+        if (location == StandardLocation.CLASS_PATH) {
+            return kind == JavaFileObject.Kind.CLASS ? api.find(className.replace('/', '.')) : null;
+        }
+        return super.getJavaFileForInput(location, className, kind);
     }
 
     @Override
