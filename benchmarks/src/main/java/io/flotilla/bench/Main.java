@@ -63,6 +63,7 @@ public final class Main {
         Sections sections = new Sections(only, report);
         Mode chosen = mode;
         sections.run("local messages, beside Apache Pekko (JMH)", () -> localActors(chosen, report));
+        sections.run("simulator clients", new SimulatorClientBenchmarks(chosen, report)::clientCost);
         Installation installation = Installation.unpack("bench");
         new FleetBenchmarks(mode, report, installation, sections).run();
 
