@@ -25,7 +25,7 @@ final class FleetBenchmarks {
     void run() throws Exception {
         BootAndMemoryBenchmarks boot = new BootAndMemoryBenchmarks(mode, report, installation);
         sections.run("boot time and idle memory", boot::bootAndMemory);
-        sections.run("dashboard at fleet scale", new DashboardScaleBenchmarks(mode, report, installation)::dashboardAtScale);
+        sections.run("dashboard at scale", new DashboardScaleBenchmarks(mode, report, installation)::dashboardAtScale);
         String spawn = "spawn latency";
         String restart = "restart latency";
         String askMosquitto = "remote ask (Mosquitto)";

@@ -66,6 +66,12 @@ public final class Main {
         sections.run("simulator clients", new SimulatorClientBenchmarks(chosen, report)::clientCost);
         Installation installation = Installation.unpack("bench");
         new FleetBenchmarks(mode, report, installation, sections).run();
+        FleetScaleBenchmarks scale = new FleetScaleBenchmarks(chosen, report, installation);
+        sections.run("fleet of 1,000 simulated nodes", () -> scale.fleetOf(1000));
+        if (mode == Mode.FULL || only.contains("10,000")) {
+            // As far as this 2-core machine goes: in the full run, or when asked for by its size
+            sections.run("fleet of 10,000 simulated nodes", () -> scale.fleetOf(10_000));
+        }
 
         long seconds = Math.round((System.nanoTime() - started) / 1e9);
         report.write(out, seconds);

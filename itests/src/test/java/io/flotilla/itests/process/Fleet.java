@@ -112,6 +112,10 @@ public final class Fleet implements AutoCloseable {
         return "tcp://127.0.0.1:" + port;
     }
 
+    public int brokerPort() {
+        return port;
+    }
+
     public BrokerKind kind() {
         return kind;
     }

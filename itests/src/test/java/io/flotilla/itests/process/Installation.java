@@ -65,7 +65,7 @@ public final class Installation {
     public record Result(int exitCode, String output) {
     }
 
-    static void deleteRecursively(Path path) throws IOException {
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

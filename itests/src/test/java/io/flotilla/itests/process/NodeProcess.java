@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -35,7 +36,13 @@ public final class NodeProcess implements AutoCloseable {
     /** Starts {@code bin/flotilla --name name --home home extraArgs...}. */
     public static NodeProcess start(Installation installation, String name, Path home, String... extraArgs)
             throws IOException {
-        return start(List.of(), installation, name, home, extraArgs);
+        return start(List.of(), installation, name, home, Map.of(), extraArgs);
+    }
+
+    /** {@link #start}, with {@code environment} added to the launcher's (JAVA_OPTS, say). */
+    public static NodeProcess start(Installation installation, String name, Path home, Map<String, String> environment,
+            String... extraArgs) throws IOException {
+        return start(List.of(), installation, name, home, environment, extraArgs);
     }
 
     /**
@@ -46,19 +53,21 @@ public final class NodeProcess implements AutoCloseable {
     public static NodeProcess startInForeground(Installation installation, String name, Path home, String... extraArgs)
             throws IOException {
         return start(List.of("python3", "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-                + "os.execv(sys.argv[1], sys.argv[1:])"), installation, name, home, extraArgs);
+                + "os.execv(sys.argv[1], sys.argv[1:])"), installation, name, home, Map.of(), extraArgs);
     }
 
     private static NodeProcess start(List<String> wrapper, Installation installation, String name, Path home,
-            String... extraArgs) throws IOException {
+            Map<String, String> environment, String... extraArgs) throws IOException {
         prepareHome(installation, home);
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(List.of(installation.launcher().toString(), "--name", name, "--home", home.toString()));
         command.addAll(List.of(extraArgs));
         Path console = home.resolve("console.log");
         Files.deleteIfExists(console);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new NodeProcess(name, home, process);
     }
 

@@ -143,6 +143,11 @@ public final class MosquittoBroker implements AutoCloseable {
         return port;
     }
 
+    /** The broker's process id, for reading its memory. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String url() {
         return "tcp://127.0.0.1:" + port;
     }

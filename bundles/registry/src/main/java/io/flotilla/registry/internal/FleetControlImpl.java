@@ -38,6 +38,9 @@ import io.flotilla.spi.fleet.FleetCommands;
 @Component(service = FleetControl.class)
 public final class FleetControlImpl implements FleetControl {
 
+    /** Up to this many online nodes, a failed placement lists them with their capabilities. */
+    private static final int LISTED_NODES = 8;
+
     private final NodeRegistry registry;
     private final FleetCommands commands;
     private final AgentManager agents;
@@ -62,12 +65,27 @@ public final class FleetControlImpl implements FleetControl {
         }
         List<NodeInfo> fitting = registry.candidates(config.requires());
         if (fitting.isEmpty()) {
-            String online = registry.nodes().stream().filter(NodeInfo::online)
-                    .map(n -> n.name() + " " + n.capabilities()).collect(Collectors.joining(", "));
-            throw new IllegalArgumentException("no online node has all of " + config.requires() + " (online: "
-                    + (online.isEmpty() ? "none" : online) + ")");
+            throw new IllegalArgumentException("no online node has all of " + config.requires() + " ("
+                    + whoHas(config.requires(), registry.nodes().stream().filter(NodeInfo::online).toList()) + ")");
         }
         return fitting.get(0).name();
+    }
+
+    /**
+     * What the online nodes have of those capabilities: each node and its capabilities in a small fleet,
+     * in a big one how many nodes have each (a list of a thousand nodes helps nobody).
+     */
+    static String whoHas(List<String> requires, List<NodeInfo> online) {
+        if (online.isEmpty()) {
+            return "online: none";
+        }
+        if (online.size() <= LISTED_NODES) {
+            return "online: " + online.stream().map(n -> n.name() + " " + n.capabilities()).collect(Collectors.joining(", "));
+        }
+        return online.size() + " nodes online: " + requires.stream().map(capability -> {
+            long having = online.stream().filter(n -> n.capabilities().contains(capability)).count();
+            return having == 0 ? "none has " + capability : having + " have " + capability;
+        }).collect(Collectors.joining(", "));
     }
 
     @Override

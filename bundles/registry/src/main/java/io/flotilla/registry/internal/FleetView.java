@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -166,12 +168,15 @@ final class FleetView {
         entry.interval = beat.interval();
         entry.lastHeard = now;
         entry.lastSeen = now;
-        List<String> before = entry.agents;
-        entry.agents = List.copyOf(beat.agents());
-        for (String gone : before) {
-            if (!entry.agents.contains(gone)) {
-                agentNodes.remove(gone, node);
+        if (!entry.agents.equals(beat.agents())) {
+            // Most heartbeats list what the last one did: only a change is worth copying and comparing
+            Set<String> listed = new HashSet<>(beat.agents());
+            for (String gone : entry.agents) {
+                if (!listed.contains(gone)) {
+                    agentNodes.remove(gone, node);
+                }
             }
+            entry.agents = List.copyOf(beat.agents());
         }
         for (String agent : entry.agents) {
             // A node's list may be older than an agent's own heartbeat from the node it moved to.
@@ -189,7 +194,10 @@ final class FleetView {
      */
     synchronized void agentSeen(String agent, String node, boolean active) {
         String current = agentNodes.get(agent);
-        if (!active && current != null && !current.equals(node)) {
+        if (node.equals(current)) {
+            return; // known there, so listed there: every beat of a running agent but its first
+        }
+        if (!active && current != null) {
             return; // the copy a move left behind, stopping: the agent lives where it is active
         }
         Entry entry = nodes.get(node);
@@ -207,15 +215,16 @@ final class FleetView {
     /** Marks nodes that missed their heartbeats offline and forgets nodes offline too long. */
     synchronized void check() {
         Instant now = clock.instant();
+        long nowMillis = now.toEpochMilli();
         List<String> expired = new ArrayList<>();
+        // Twice a second over every node: in milliseconds, without a Duration for each
         for (Entry entry : nodes.values()) {
             if (entry.online) {
-                Duration silence = Duration.between(entry.lastHeard, now);
-                Duration allowed = Duration.ofMillis(Math.round(entry.interval * missed * 1000)).plus(GRACE);
-                if (silence.compareTo(allowed) > 0) {
+                long allowed = Math.round(entry.interval * missed * 1000) + GRACE.toMillis();
+                if (nowMillis - entry.lastHeard.toEpochMilli() > allowed) {
                     goOffline(entry, now, "missed " + missed + " heartbeats");
                 }
-            } else if (Duration.between(entry.statusSince, now).compareTo(expiry) > 0) {
+            } else if (nowMillis - entry.statusSince.toEpochMilli() > expiry.toMillis()) {
                 expired.add(entry.name);
             }
         }

@@ -48,7 +48,13 @@ import io.flotilla.util.Json;
 public final class NodeRegistry implements FleetRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
-    private static final Duration SAVE_INTERVAL = Duration.ofSeconds(5);
+    /** Nodes coming, going and forgotten are kept within this; a burst of them is one write. */
+    private static final Duration PRESENCE_SAVE_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * Load figures and agent lists, which every heartbeat brings, are kept within this: a restart
+     * shows every node offline until heard from anyway, and the file of a 10,000-node fleet is megabytes.
+     */
+    private static final Duration FIGURES_SAVE_INTERVAL = Duration.ofSeconds(60);
     private static final int MAX_CAPABILITIES = 256;
     private static final int MAX_AGENTS_PER_NODE = 100_000;
     private static final int MAX_VERSION = 64;
@@ -69,7 +75,7 @@ public final class NodeRegistry implements FleetRegistry {
         this.view = new FleetView(Clock.systemUTC(), Math.max(1, config.missed_heartbeats()),
                 Duration.ofMillis(Math.round(config.node_expiry() * 1000)), Math.max(1, config.max_nodes()), change -> {
                     LOG.info("Fleet: {}", change);
-                    dirty.set(true);
+                    changed.set(true);
                 });
         List<FleetView.Entry> known = load();
         view.restore(known);
@@ -93,9 +99,10 @@ public final class NodeRegistry implements FleetRegistry {
     private void tick() {
         try {
             view.check();
-            // Presence changes are kept at once; load figures at most every few seconds.
-            boolean due = System.currentTimeMillis() - lastSave > SAVE_INTERVAL.toMillis();
-            if (changed.getAndSet(false) || (due && dirty.get())) {
+            long sinceSave = System.currentTimeMillis() - lastSave;
+            if (changed.get() && sinceSave >= PRESENCE_SAVE_INTERVAL.toMillis()
+                    || dirty.get() && sinceSave >= FIGURES_SAVE_INTERVAL.toMillis()) {
+                changed.set(false);
                 dirty.set(false);
                 save();
             }

@@ -20,5 +20,5 @@ public @interface RegistryConfig {
 
     @AttributeDefinition(description = "Most nodes the registry holds; a new node takes the place of the one offline "
             + "the longest, and is refused when all are online")
-    int max_nodes() default 4096;
+    int max_nodes() default 16_384;
 }

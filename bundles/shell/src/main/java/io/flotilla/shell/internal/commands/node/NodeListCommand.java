@@ -2,9 +2,11 @@ package io.flotilla.shell.internal.commands.node;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -19,8 +21,16 @@ public class NodeListCommand implements Action {
     @Reference
     FleetRegistry registry;
 
+    @Option(name = "-s", aliases = "--summary", description = "Prints only how many nodes are online and offline and how "
+            + "many agents the online ones hold: one line, for fleets too big to list")
+    boolean summary;
+
     @Override
     public Object execute() {
+        if (summary) {
+            System.out.println(summary(registry.nodes()));
+            return null;
+        }
         ShellTable table = new ShellTable();
         table.column("Name");
         table.column("Status");
@@ -39,6 +49,14 @@ public class NodeListCommand implements Action {
         }
         table.print(System.out);
         return null;
+    }
+
+    /** {@code 1000 nodes: 998 online, 2 offline; 9980 agents on the online nodes}. */
+    static String summary(List<NodeInfo> nodes) {
+        long online = nodes.stream().filter(NodeInfo::online).count();
+        long agents = nodes.stream().filter(NodeInfo::online).mapToLong(NodeInfo::agentCount).sum();
+        return nodes.size() + " nodes: " + online + " online, " + (nodes.size() - online) + " offline; " + agents
+                + " agents on the online nodes";
     }
 
     static String ago(Instant then, Instant now) {
