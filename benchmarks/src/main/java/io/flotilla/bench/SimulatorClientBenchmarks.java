@@ -19,6 +19,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 
+import io.flotilla.itests.sim.NettyThreads;
 import io.flotilla.mqtt.testing.MosquittoBroker;
 
 /**
@@ -87,11 +88,12 @@ final class SimulatorClientBenchmarks {
     }
 
     private static AutoCloseable hivemq(int port, int count) throws Exception {
+        NettyThreads netty = new NettyThreads("simulator-clients-netty", 2);
         List<Mqtt3AsyncClient> clients = new ArrayList<>();
         List<CompletableFuture<?>> ready = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String node = "sim-hivemq-" + i;
-            Mqtt3AsyncClient client = Mqtt3Client.builder().identifier(node).serverHost("127.0.0.1").serverPort(port)
+            Mqtt3AsyncClient client = Mqtt3Client.builder().identifier(node).serverHost("127.0.0.1").serverPort(port).executorConfig(netty.config())
                     .willPublish().topic("nodes/" + node + "/status").payload(status(node, "offline")).qos(MqttQos.AT_LEAST_ONCE)
                     .retain(true).applyWillPublish().buildAsync();
             client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, publish -> { });
@@ -102,8 +104,14 @@ final class SimulatorClientBenchmarks {
                             .qos(MqttQos.AT_LEAST_ONCE).retain(true).send()));
         }
         CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
-        return () -> CompletableFuture.allOf(clients.stream().map(Mqtt3AsyncClient::disconnect)
-                .toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+        return () -> {
+            try {
+                CompletableFuture.allOf(clients.stream().map(Mqtt3AsyncClient::disconnect)
+                        .toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+            } finally {
+                netty.close();
+            }
+        };
     }
 
     /** Paho's clients, each step for all of them at once, then awaited: as concurrent as its API allows. */

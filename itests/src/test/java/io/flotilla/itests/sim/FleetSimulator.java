@@ -40,6 +40,7 @@ public final class FleetSimulator implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final NettyThreads netty = new NettyThreads("fleet-simulator-netty", 2);
     private final Plan plan;
 
     /**
@@ -71,6 +72,7 @@ public final class FleetSimulator implements AutoCloseable {
                     agents.add(name + "-a" + a);
                 }
                 Mqtt3AsyncClient client = MqttClient.builder().useMqttVersion3().identifier("flotilla-" + name)
+                        .executorConfig(simulator.netty.config())
                         .serverHost(plan.host()).serverPort(plan.port()).buildAsync();
                 SimulatedNode node = new SimulatedNode(name, plan.capabilities().apply(n), agents, client, wire,
                         simulator.counters);
@@ -182,5 +184,6 @@ public final class FleetSimulator implements AutoCloseable {
             nodes.values().forEach(SimulatedNode::cut);
         }
         timer.awaitTermination(5, TimeUnit.SECONDS);
+        netty.close();
     }
 }

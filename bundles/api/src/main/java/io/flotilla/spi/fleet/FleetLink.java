@@ -44,6 +44,16 @@ public interface FleetLink {
     Subscription subscribe(String topicFilter, FleetMessageHandler handler);
 
     /**
+     * {@link #subscribe}, at QoS 0 unless another subscriber here wants the filter at QoS 1: for the
+     * fleet's periodic messages of which only the latest matters, such as node heartbeats. The node
+     * acknowledges none of them (a thousand nodes beat a hundred times a second), and the broker
+     * queues none for it while it is away; one lost is overtaken by the next.
+     */
+    default Subscription subscribeLatest(String topicFilter, FleetMessageHandler handler) {
+        return subscribe(topicFilter, handler);
+    }
+
+    /**
      * {@link #subscribe}, for this node's own topics (its commands, tasks for its agents): the
      * subscription stays in the node's session at the broker, even after the handler is closed and
      * while the node is down, so what is sent meanwhile arrives when the node is back; messages that

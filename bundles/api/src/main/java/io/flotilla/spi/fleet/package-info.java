@@ -5,7 +5,7 @@
  * {@code io.flotilla.runtime}; it changes with the bundles that implement it.
  */
 @Export(attribute = "x-internal:=true")
-@Version("1.2.0")
+@Version("1.3.0")
 package io.flotilla.spi.fleet;
 
 import org.osgi.annotation.bundle.Export;

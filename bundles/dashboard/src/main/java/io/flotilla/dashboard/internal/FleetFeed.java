@@ -48,7 +48,7 @@ public final class FleetFeed {
         this.poll = new FleetPoll(model, messages, registry, agents, node.name(), Clock.systemUTC());
         FleetTopics topics = fleet.topics();
         subscriptions.add(fleet.subscribe(topics.everyAgent("heartbeat"), (topic, payload, retained) -> messages.heartbeat(payload)));
-        subscriptions.add(fleet.subscribe(topics.everyNode("agent_heartbeats"), (topic, payload, retained) -> messages.batch(payload)));
+        subscriptions.add(fleet.subscribeLatest(topics.everyNode("agent_heartbeats"), (topic, payload, retained) -> messages.batch(payload)));
         subscriptions.add(fleet.subscribe(topics.everyAgent("errors"), (topic, payload, retained) -> messages.error(payload)));
         subscriptions.add(fleet.subscribe(topics.everyAgent("logs"), (topic, payload, retained) -> messages.log(payload)));
         subscriptions.add(fleet.subscribe(topics.everyAgent("alert"), (topic, payload, retained) -> messages.alert(payload)));

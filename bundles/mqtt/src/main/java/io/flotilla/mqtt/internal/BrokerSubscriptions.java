@@ -3,6 +3,8 @@ package io.flotilla.mqtt.internal;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -34,6 +36,8 @@ final class BrokerSubscriptions {
     static final int REFUSED = 0x80;
 
     private final SubscriptionTable table = new SubscriptionTable();
+    /** The filters held at QoS 0: {@link Kind#LATEST} ones no other subscriber here wants. */
+    private final Set<String> latestOnly = ConcurrentHashMap.newKeySet();
     private final Supplier<MqttAsyncClient> connected;
     private final Clock clock;
     private final Consumer<String> refused;
@@ -49,13 +53,34 @@ final class BrokerSubscriptions {
         this.refused = refused;
     }
 
-    Subscription subscribe(String topicFilter, FleetMessageHandler handler, boolean durable) {
+    /** How a filter is held at the broker. */
+    enum Kind {
+        /** QoS 1, for as long as a handler here wants it. */
+        PLAIN,
+        /** QoS 1, kept in the node's session even with no handler here. */
+        DURABLE,
+        /**
+         * QoS 0, for periodic messages of which only the latest matters (heartbeats): no acknowledgement
+         * goes back for each, and the broker queues none while the node is away. QoS 1 as soon as any
+         * other subscriber here wants the filter.
+         */
+        LATEST
+    }
+
+    Subscription subscribe(String topicFilter, FleetMessageHandler handler, Kind kind) {
         MqttTopic.validate(topicFilter, true);
-        SubscriptionTable.Added added = table.add(topicFilter, handler, durable);
+        SubscriptionTable.Added added = table.add(topicFilter, handler, kind == Kind.DURABLE);
+        boolean raised = false;
+        if (kind == Kind.LATEST && added.subscribeAtBroker()) {
+            latestOnly.add(topicFilter);
+        } else if (kind != Kind.LATEST) {
+            raised = latestOnly.remove(topicFilter);
+        }
         MqttAsyncClient client = connected.get();
-        if (added.subscribeAtBroker() && client != null) {
+        if ((added.subscribeAtBroker() || raised) && client != null) {
             try {
-                client.subscribe(new String[] {topicFilter}, new int[] {QOS}, null, new Granted(new String[] {topicFilter}));
+                client.subscribe(new String[] {topicFilter}, new int[] {qosOf(topicFilter)}, null,
+                        new Granted(new String[] {topicFilter}));
             } catch (MqttException e) {
                 LOG.warn("Subscribing to {} failed: {}; retried on the next connect", topicFilter, PahoClients.describe(e));
             }
@@ -75,6 +100,7 @@ final class BrokerSubscriptions {
             public void close() {
                 // A durable filter stays subscribed at the broker, in this node's session.
                 if (closed.compareAndSet(false, true) && table.remove(topicFilter, handler)) {
+                    latestOnly.remove(topicFilter);
                     unsubscribeAtBroker(topicFilter);
                 }
             }
@@ -96,10 +122,13 @@ final class BrokerSubscriptions {
         // In batches: a node holding thousands of agents has a filter for each.
         for (int from = 0; from < filters.size(); from += SUBSCRIBE_BATCH) {
             String[] batch = filters.subList(from, Math.min(filters.size(), from + SUBSCRIBE_BATCH)).toArray(String[]::new);
-            int[] qos = new int[batch.length];
-            Arrays.fill(qos, QOS);
+            int[] qos = Arrays.stream(batch).mapToInt(this::qosOf).toArray();
             client.subscribe(batch, qos, null, new Granted(batch));
         }
+    }
+
+    private int qosOf(String topicFilter) {
+        return latestOnly.contains(topicFilter) ? 0 : QOS;
     }
 
     /** Reads the broker's SUBACK: each filter it refused is told, once per subscribe. */

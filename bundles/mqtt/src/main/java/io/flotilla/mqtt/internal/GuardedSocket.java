@@ -17,7 +17,7 @@ final class GuardedSocket extends Socket {
     @Override
     public synchronized InputStream getInputStream() throws IOException {
         if (guarded == null) {
-            guarded = new PacketSizeGuard(super.getInputStream(), inbound);
+            guarded = PacketSizeGuard.over(super.getInputStream(), inbound);
         }
         return guarded;
     }

@@ -31,7 +31,7 @@ final class GuardedSslSocket extends SSLSocket {
     @Override
     public synchronized InputStream getInputStream() throws IOException {
         if (guarded == null) {
-            guarded = new PacketSizeGuard(tls.getInputStream(), inbound);
+            guarded = PacketSizeGuard.over(tls.getInputStream(), inbound);
         }
         return guarded;
     }

@@ -108,7 +108,7 @@ public final class MqttConnection implements FleetConnection {
             task.run();
         }));
         NameClaim claim = new NameClaim(nodeName, nodeId, presence::since, wire, () -> runOnLoop(this::announce), giveWay);
-        subscriptions.subscribe(presence.topic(), claim, false); // before the first connect: its retained status counts
+        subscriptions.subscribe(presence.topic(), claim, BrokerSubscriptions.Kind.PLAIN); // before the first connect: its retained status counts
         listeners.add(claim);
         LOG.info("Node {} joins the fleet through {} as client {}", nodeName, settings.broker(), settings.clientId());
         loop.execute(this::connect);
@@ -320,30 +320,24 @@ public final class MqttConnection implements FleetConnection {
 
     @Override
     public void publishTransient(String topic, Object payload) {
-        if (!PahoClients.publishable(topic)) {
-            return;
-        }
-        MqttMessage message = new MqttMessage(wire.encode(payload));
-        message.setQos(0);
-        if (state != State.CONNECTED) {
-            LOG.debug("Not connected: the message to {} is dropped", topic);
-            return;
-        }
-        try {
-            client.publish(topic, message);
-        } catch (MqttException | IllegalArgumentException e) {
-            LOG.debug("The message to {} is dropped: {}", topic, PahoClients.describe(e));
+        if (PahoClients.publishable(topic)) {
+            PahoClients.publishAtMostOnce(state == State.CONNECTED ? client : null, topic, wire.encode(payload));
         }
     }
 
     @Override
     public Subscription subscribe(String topicFilter, FleetMessageHandler handler) {
-        return subscriptions.subscribe(topicFilter, handler, false);
+        return subscriptions.subscribe(topicFilter, handler, BrokerSubscriptions.Kind.PLAIN);
+    }
+
+    @Override
+    public Subscription subscribeLatest(String topicFilter, FleetMessageHandler handler) {
+        return subscriptions.subscribe(topicFilter, handler, BrokerSubscriptions.Kind.LATEST);
     }
 
     @Override
     public Subscription subscribeDurable(String topicFilter, FleetMessageHandler handler) {
-        return subscriptions.subscribe(topicFilter, handler, true);
+        return subscriptions.subscribe(topicFilter, handler, BrokerSubscriptions.Kind.DURABLE);
     }
 
     @Override

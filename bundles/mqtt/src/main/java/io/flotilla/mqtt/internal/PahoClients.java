@@ -8,6 +8,7 @@ import javax.net.ssl.SSLException;
 
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,21 @@ final class PahoClients {
             LOG.warn("Not publishing to a topic that {}: {}", problem, MqttTopics.printable(topic));
         }
         return problem == null;
+    }
+
+    /** Publishes at QoS 0 on {@code client}, if there is one (connected): a message that cannot go is dropped. */
+    static void publishAtMostOnce(MqttAsyncClient client, String topic, byte[] payload) {
+        if (client == null) {
+            LOG.debug("Not connected: the message to {} is dropped", topic);
+            return;
+        }
+        MqttMessage message = new MqttMessage(payload);
+        message.setQos(0);
+        try {
+            client.publish(topic, message);
+        } catch (MqttException | IllegalArgumentException e) {
+            LOG.debug("The message to {} is dropped: {}", topic, describe(e));
+        }
     }
 
     /** Ends a client that is done with: its connection closed, its threads stopped. */

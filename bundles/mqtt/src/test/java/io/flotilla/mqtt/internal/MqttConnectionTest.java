@@ -183,6 +183,27 @@ class MqttConnectionTest {
     }
 
     @Test
+    void heartbeatsSubscribedForTheLatestAreNotQueuedWhileTheNodeIsAway() throws Exception {
+        connection = connect("kappa", broker.port());
+        connection.subscribeLatest("t/beat", (topic, payload, retained) -> { });
+        connection.subscribe("t/event", (topic, payload, retained) -> { });
+        connection.subscribeLatest("t/both", (topic, payload, retained) -> { });
+        connection.subscribe("t/both", (topic, payload, retained) -> { }); // a second subscriber wants every one
+        SubscriptionsSent.await(connection, LIMIT);
+        connection.deactivate();
+
+        probe.publish("t/beat", "a heartbeat, stale by the time the node is back");
+        probe.publish("t/event", "an event");
+        probe.publish("t/both", "wanted by a subscriber at QoS 1");
+
+        connection = connect("kappa", broker.port());
+        List<String> received = new CopyOnWriteArrayList<>();
+        connection.subscribe("t/#", (topic, payload, retained) -> received.add(topic));
+        await("what was queued at QoS 1", () -> received.containsAll(List.of("t/event", "t/both")));
+        assertTrue(!received.contains("t/beat"), received.toString());
+    }
+
+    @Test
     void aTopicReachesItsExactAndItsWildcardSubscribers() throws Exception {
         connection = connect("iota", broker.port());
         List<String> received = new CopyOnWriteArrayList<>();

@@ -85,7 +85,7 @@ public final class NodeRegistry implements FleetRegistry {
         timer.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
         FleetTopics topics = fleet.topics();
         subscriptions.add(fleet.subscribe(topics.everyNode("status"), (topic, payload, retained) -> onStatus(topics, topic, payload)));
-        subscriptions.add(fleet.subscribe(topics.everyNode("heartbeat"), (topic, payload, retained) -> onHeartbeat(topics, topic, payload)));
+        subscriptions.add(fleet.subscribeLatest(topics.everyNode("heartbeat"), (topic, payload, retained) -> onHeartbeat(topics, topic, payload)));
         subscriptions.add(fleet.subscribe(topics.everyAgent("heartbeat"), (topic, payload, retained) -> onAgentHeartbeat(payload)));
     }
 
