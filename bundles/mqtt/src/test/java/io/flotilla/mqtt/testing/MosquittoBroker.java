@@ -77,6 +77,16 @@ public final class MosquittoBroker implements AutoCloseable {
         return broker;
     }
 
+    /** Starts a broker for anonymous clients with {@code extraLines} in its configuration: a bridge, say. */
+    public static MosquittoBroker startWith(Path directory, String... extraLines) throws IOException, InterruptedException {
+        Files.createDirectories(directory);
+        List<String> lines = new java.util.ArrayList<>(List.of("allow_anonymous true"));
+        lines.addAll(List.of(extraLines));
+        MosquittoBroker broker = new MosquittoBroker(directory, freePort(), lines);
+        broker.launch();
+        return broker;
+    }
+
     /** Starts a broker on a given port (for a node that was told of it before it ran). */
     public static MosquittoBroker startOn(Path directory, int port) throws IOException, InterruptedException {
         Files.createDirectories(directory);
@@ -159,6 +169,13 @@ public final class MosquittoBroker implements AutoCloseable {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** SIGKILL, as a crash or a power cut: no client is told, no Will is published, nothing is saved. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
