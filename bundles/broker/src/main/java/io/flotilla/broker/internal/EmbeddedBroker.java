@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    /** The references a queue holds before its buffer grows by another chunk of as many. */
+    private static final int QUEUE_BUFFER = 128;
 
     private final ActiveMQServer server;
     private final RevokedSessions revokedSessions;
@@ -176,7 +178,11 @@ public final class EmbeddedBroker {
             enrollment.put("allowLinkStealing", false);
             configuration.addAcceptorConfiguration(acceptor("enrollment", enrollment, host, config.enrollment_port()));
         }
+        // Each MQTT subscription is a queue, and every agent's task topic is one: Artemis starts each
+        // queue's buffer at 8,192 references, 32 KiB of heap before it holds a message. It grows by
+        // chunks of this size as messages wait.
         configuration.addAddressSetting("#", new AddressSettings()
+                .setInitialQueueBufferSize(QUEUE_BUFFER)
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue")));
         for (String address : new String[] {"DLQ", "ExpiryQueue"}) {
