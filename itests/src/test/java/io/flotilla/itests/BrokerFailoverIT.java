@@ -133,15 +133,6 @@ public class BrokerFailoverIT {
     }
 
     private static void awaitSummary(String expected) throws Exception {
-        long end = System.nanoTime() + LIMIT.toNanos();
-        String seen = "";
-        while (System.nanoTime() < end) {
-            seen = betaShell.run("node:list --summary").strip();
-            if (seen.startsWith(expected)) {
-                return;
-            }
-            Thread.sleep(200); // a poll's pace, not a stand-in for the condition
-        }
-        throw new AssertionError("beta's node:list --summary never began with '" + expected + "'; last: " + seen);
+        betaShell.awaitOutput("node:list --summary", printed -> printed.strip().startsWith(expected), LIMIT);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -137,20 +136,6 @@ public class FleetScaleIT {
     }
 
     private static void awaitSummary(OperatorShell shell, String expected) throws Exception {
-        String[] last = {""};
-        await("node:list --summary to print '" + expected + "'", () -> {
-            last[0] = shell.run("node:list --summary").strip();
-            return last[0].equals(expected);
-        }, () -> last[0]);
-    }
-
-    private static void await(String what, Callable<Boolean> condition, Callable<String> seen) throws Exception {
-        long end = System.nanoTime() + LIMIT.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("no " + what + " within " + LIMIT.toSeconds() + " s; last: " + seen.call());
-            }
-            Thread.sleep(200); // a poll's pace, not a stand-in for the condition
-        }
+        shell.awaitOutput("node:list --summary", printed -> printed.strip().equals(expected), LIMIT);
     }
 }

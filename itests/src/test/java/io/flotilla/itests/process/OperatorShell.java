@@ -52,6 +52,24 @@ public final class OperatorShell {
     }
 
     /**
+     * Runs {@code command} again and again until what it prints satisfies {@code wanted}; returns that.
+     * Fails after {@code limit} with what it printed last.
+     */
+    public String awaitOutput(String command, Predicate<String> wanted, Duration limit) throws IOException, InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        String printed = run(command);
+        while (!wanted.test(printed)) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(command + " did not print what was awaited within " + limit.toSeconds() + " s; last: "
+                        + printed.strip());
+            }
+            Thread.sleep(200); // a poll's pace, not a stand-in for the condition
+            printed = run(command);
+        }
+        return printed;
+    }
+
+    /**
      * Runs a command that goes on (such as {@code agent:logs -f}) until what it printed so far satisfies
      * {@code enough}, then ends the session; returns what it printed. Fails when that takes over {@code limit}.
      */

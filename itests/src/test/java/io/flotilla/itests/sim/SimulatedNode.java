@@ -48,8 +48,9 @@ final class SimulatedNode {
         this.wire = wire;
         this.counters = counters;
         this.since = System.currentTimeMillis();
-        for (String agent : agentNames) {
-            agents.put(agent, new Agent(agent, actorId(agent), agentNames.indexOf(agent) % 2 == 0 ? "sensor" : "counter"));
+        for (int i = 0; i < agentNames.size(); i++) {
+            String agent = agentNames.get(i);
+            agents.put(agent, new Agent(agent, actorId(agent), i % 2 == 0 ? "sensor" : "counter"));
         }
     }
 
