@@ -3,9 +3,6 @@ package io.flotilla.bench;
 import static io.flotilla.bench.FleetSupport.LIMIT;
 import static io.flotilla.bench.FleetSupport.median;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +51,7 @@ final class BootAndMemoryBenchmarks {
                 times.add(Math.round(((Number) online.get("timestamp")).doubleValue() * 1000) - started);
                 // Idle: what the node holds once booting is over and nothing happens.
                 Thread.sleep(10_000);
-                rss.add(rssMiB(fleet.node("solo").pid()));
+                rss.add(ProcFiles.residentKiB(fleet.node("solo").pid()) / 1024);
             }
         }
         return new double[] {median(times), median(rss)};
@@ -66,14 +63,5 @@ final class BootAndMemoryBenchmarks {
             client.subscribe("nodes/" + node + "/status");
             return BenchClient.await(status, LIMIT, "online status of " + node).json();
         }
-    }
-
-    private static long rssMiB(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-            }
-        }
-        throw new IOException("no VmRSS for process " + pid);
     }
 }

@@ -1,6 +1,5 @@
 package io.flotilla.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,13 +48,13 @@ final class FleetScaleBenchmarks {
             for (Observer observer : observers) {
                 observer.await("itself and the other observer online", System.nanoTime(), LIMIT, v -> v.online() == 2);
             }
-            long brokerBefore = residentKiB(broker.pid());
+            long brokerBefore = ProcFiles.residentKiB(broker.pid());
             double idleCpu = cpuPerSecond(a, Duration.ofSeconds(mode.count(10, 20)));
             long[] heapBefore = {a.heapKiB(), b.heapKiB()};
 
             long started = System.nanoTime();
             FleetSimulator.Plan plan = new FleetSimulator.Plan("127.0.0.1", broker.port(), "sim", nodes, AGENTS_PER_NODE,
-                    HEARTBEAT, n -> n % 100 == 0 ? List.of("sensor", "gpu") : List.of("sensor"), "");
+                    HEARTBEAT, FleetSimulator.gpuEvery(100), "");
             try (FleetSimulator simulator = FleetSimulator.start(plan, LIMIT)) {
                 long connected = System.nanoTime();
                 int everyone = nodes + observers.size();
@@ -100,7 +99,7 @@ final class FleetScaleBenchmarks {
         }
         report.add("observer heap per known node (10 agents), " + size + " nodes", String.join(", ", heaps),
                 String.format(Locale.ROOT, "before the fleet: %,d KiB", heapBefore[0]), "", null);
-        long brokerAfter = residentKiB(broker.pid());
+        long brokerAfter = ProcFiles.residentKiB(broker.pid());
         report.add("Mosquitto memory per simulated node, " + size + " nodes",
                 String.format(Locale.ROOT, "%.1f KiB (%,d KiB in all)", (brokerAfter - brokerBefore) / (double) nodes, brokerAfter),
                 String.format(Locale.ROOT, "with the two observers alone: %,d KiB", brokerBefore), "", null);
@@ -132,6 +131,7 @@ final class FleetScaleBenchmarks {
         List<Long> shell = new ArrayList<>();
         List<Long> placed = new ArrayList<>();
         List<Long> asks = new ArrayList<>();
+        List<String> simulated = simulator.nodeNames();
         for (int i = 0; i < rounds; i++) {
             long echoed = System.nanoTime();
             a.run("echo ready");
@@ -145,7 +145,7 @@ final class FleetScaleBenchmarks {
             if (!printed.contains(" on sim-")) {
                 throw new IllegalStateException("the spawn was not placed on a simulated node: " + printed);
             }
-            String agent = simulator.nodeNames().get(i * 37 % simulator.nodeNames().size()) + "-a" + i % AGENTS_PER_NODE;
+            String agent = simulated.get(i * 37 % simulated.size()) + "-a" + i % AGENTS_PER_NODE;
             long asked = System.nanoTime();
             String reply = b.run("agent:send " + agent + " '{\"round\": " + i + "}'");
             asks.add(System.nanoTime() - asked);
@@ -184,15 +184,6 @@ final class FleetScaleBenchmarks {
         long start = System.nanoTime();
         Thread.sleep(window.toMillis()); // the measuring window itself
         return (observer.cpuMillis() - cpu) * 1e9 / (System.nanoTime() - start);
-    }
-
-    private static long residentKiB(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS for process " + pid);
     }
 
     private static String secondsText(long nanos) {

@@ -1,10 +1,10 @@
 package io.flotilla.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +20,6 @@ import io.flotilla.mqtt.testing.MosquittoBroker;
 final class Observer implements AutoCloseable {
 
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) nodes: (\\d+) online, (\\d+) offline; (\\d+) agents.*");
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final Installation installation;
     private final String name;
@@ -69,10 +68,6 @@ final class Observer implements AutoCloseable {
         return name;
     }
 
-    NodeProcess process() {
-        return process;
-    }
-
     /** The fleet as the node sees it now. */
     View view() throws IOException {
         String printed = shell.run("node:list --summary").strip();
@@ -91,10 +86,7 @@ final class Observer implements AutoCloseable {
 
     /** CPU time the node's process has used, user and system, in milliseconds. */
     long cpuMillis() throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-        // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS_PER_SECOND;
+        return ProcFiles.cpuMillis(process.pid());
     }
 
     /**
@@ -110,7 +102,7 @@ final class Observer implements AutoCloseable {
     }
 
     /** Waits until the node's view satisfies {@code condition}; returns the nanoseconds from {@code since}. */
-    long await(String what, long since, Duration limit, java.util.function.Predicate<View> condition) throws Exception {
+    long await(String what, long since, Duration limit, Predicate<View> condition) throws Exception {
         long end = since + limit.toNanos();
         View last = null;
         while (System.nanoTime() < end) {

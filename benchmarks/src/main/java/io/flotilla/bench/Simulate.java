@@ -2,7 +2,6 @@ package io.flotilla.bench;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import io.flotilla.itests.sim.FleetSimulator;
@@ -41,9 +40,7 @@ public final class Simulate {
         }
         String host = broker.substring(0, broker.lastIndexOf(':'));
         int port = Integer.parseInt(broker.substring(broker.lastIndexOf(':') + 1));
-        int every = Math.max(1, gpuEvery);
-        FleetSimulator.Plan plan = new FleetSimulator.Plan(host, port, prefix, nodes, agents, Duration.ofSeconds(10),
-                n -> n % every == 0 ? List.of("sensor", "gpu") : List.of("sensor"), "");
+        FleetSimulator.Plan plan = new FleetSimulator.Plan(host, port, prefix, nodes, agents, FleetSimulator.gpuEvery(gpuEvery));
         long started = System.nanoTime();
         FleetSimulator simulator = FleetSimulator.start(plan, Duration.ofMinutes(5));
         System.out.printf("%,d simulated nodes with %,d agents each online on %s in %.1f s; Ctrl-C stops them%n", nodes, agents,

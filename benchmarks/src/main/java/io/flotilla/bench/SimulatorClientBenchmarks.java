@@ -93,8 +93,8 @@ final class SimulatorClientBenchmarks {
         List<CompletableFuture<?>> ready = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String node = "sim-hivemq-" + i;
-            Mqtt3AsyncClient client = Mqtt3Client.builder().identifier(node).serverHost("127.0.0.1").serverPort(port).executorConfig(netty.config())
-                    .willPublish().topic("nodes/" + node + "/status").payload(status(node, "offline")).qos(MqttQos.AT_LEAST_ONCE)
+            Mqtt3AsyncClient client = Mqtt3Client.builder().identifier(node).serverHost("127.0.0.1").serverPort(port)
+                    .executorConfig(netty.config()).willPublish().topic("nodes/" + node + "/status").payload(status(node, "offline")).qos(MqttQos.AT_LEAST_ONCE)
                     .retain(true).applyWillPublish().buildAsync();
             client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, publish -> { });
             clients.add(client);

@@ -59,7 +59,7 @@ public class FleetScaleIT {
             probe.awaitJson("nodes/beta/status", "status", "online", NodeProcess.BOOT_LIMIT);
         }
         simulator = FleetSimulator.start(new FleetSimulator.Plan("127.0.0.1", fleet.brokerPort(), "sim", NODES, AGENTS_PER_NODE,
-                n -> n % 20 == 0 ? List.of("sensor", "gpu") : List.of("sensor")), LIMIT);
+                FleetSimulator.gpuEvery(20)), LIMIT);
     }
 
     @AfterClass

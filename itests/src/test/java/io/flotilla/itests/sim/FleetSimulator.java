@@ -56,6 +56,12 @@ public final class FleetSimulator implements AutoCloseable {
         }
     }
 
+    /** Capabilities for a plan: {@code sensor} on every node, and {@code gpu} too on every {@code k}-th from the first. */
+    public static IntFunction<List<String>> gpuEvery(int k) {
+        int every = Math.max(1, k);
+        return n -> n % every == 0 ? List.of("sensor", "gpu") : List.of("sensor");
+    }
+
     private FleetSimulator(Plan plan) {
         this.plan = plan;
     }

@@ -38,14 +38,11 @@ public final class MosquittoBroker implements AutoCloseable {
      */
     public static MosquittoBroker startTls(Path directory, Path caFile, Path certFile, Path keyFile, String... extraLines)
             throws IOException, InterruptedException {
-        Files.createDirectories(directory);
         List<String> lines = new java.util.ArrayList<>(List.of("cafile " + caFile.toAbsolutePath(),
                 "certfile " + certFile.toAbsolutePath(), "keyfile " + keyFile.toAbsolutePath(), "require_certificate true",
                 "use_identity_as_username true", "allow_anonymous false"));
         lines.addAll(List.of(extraLines));
-        MosquittoBroker broker = new MosquittoBroker(directory, freePort(), lines);
-        broker.launch();
-        return broker;
+        return launched(directory, freePort(), lines);
     }
 
     /** The mosquitto executable, or null. */
@@ -71,26 +68,25 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** Starts a broker in {@code directory} on a free port and waits until it accepts connections. */
     public static MosquittoBroker start(Path directory) throws IOException, InterruptedException {
-        Files.createDirectories(directory);
-        MosquittoBroker broker = new MosquittoBroker(directory, freePort(), List.of());
-        broker.launch();
-        return broker;
+        return launched(directory, freePort(), List.of());
     }
 
     /** Starts a broker for anonymous clients with {@code extraLines} in its configuration: a bridge, say. */
     public static MosquittoBroker startWith(Path directory, String... extraLines) throws IOException, InterruptedException {
-        Files.createDirectories(directory);
         List<String> lines = new java.util.ArrayList<>(List.of("allow_anonymous true"));
         lines.addAll(List.of(extraLines));
-        MosquittoBroker broker = new MosquittoBroker(directory, freePort(), lines);
-        broker.launch();
-        return broker;
+        return launched(directory, freePort(), lines);
     }
 
     /** Starts a broker on a given port (for a node that was told of it before it ran). */
     public static MosquittoBroker startOn(Path directory, int port) throws IOException, InterruptedException {
+        return launched(directory, port, List.of());
+    }
+
+    /** A broker in {@code directory} on {@code port} with {@code lines} in its configuration, accepting connections. */
+    private static MosquittoBroker launched(Path directory, int port, List<String> lines) throws IOException, InterruptedException {
         Files.createDirectories(directory);
-        MosquittoBroker broker = new MosquittoBroker(directory, port, List.of());
+        MosquittoBroker broker = new MosquittoBroker(directory, port, lines);
         broker.launch();
         return broker;
     }
