@@ -237,7 +237,9 @@ public class DashboardIT {
         long delayMillis = (System.nanoTime() - willArrived.get()) / 1_000_000;
         System.out.println("A killed node was offline on the page " + delayMillis + " ms after its Will");
         stranger.unsubscribe("nodes/doomed/status");
-        assertTrue(text("event-rows"), text("event-rows").contains("node doomed is offline"));
+        // The node's row and its event can reach the page in consecutive pushes: the poll that sees the
+        // change writes the row, then the event, while the push thread may send between the two
+        browser.await("the offline event on the page", LIMIT, () -> text("event-rows").contains("node doomed is offline"));
         browser.screenshot("node-offline");
     }
 
