@@ -68,4 +68,18 @@ public @interface BrokerConfig {
     @AttributeDefinition(description = "Listen beyond loopback without TLS anyway: anyone who reaches the port commands the "
             + "fleet. Logged as a warning at every start")
     boolean insecure() default false;
+
+    @AttributeDefinition(description = "This broker's part in a pair of brokers that replicate each other: primary, backup, "
+            + "or empty for a broker on its own. Set, the broker starts even when the node joins a broker list (joining)")
+    String ha_role() default "";
+
+    @AttributeDefinition(description = "The port on which the pair's brokers replicate (Artemis' core protocol, cluster "
+            + "account only; TLS when tls.keystore is set)")
+    int ha_port() default 0;
+
+    @AttributeDefinition(description = "HOST:PORT of the other broker's ha.port")
+    String ha_peer() default "";
+
+    @AttributeDefinition(description = "A file holding the secret both brokers of the pair share (16 characters or more)")
+    String ha_password_file() default "";
 }

@@ -68,7 +68,8 @@ public final class EmbeddedBroker {
 
     private static ActiveMQServer start(BundleContext context, BrokerConfig config, ProtocolManagerFactory<?> mqtt,
             CertificateSecurity security, WildcardConfiguration wildcards) throws Exception {
-        if (!config.joining().isBlank()) {
+        BrokerPair pair = BrokerPair.of(config);
+        if (!config.joining().isBlank() && pair == null) {
             LOG.info("No embedded broker: this node joins the broker at {}", config.joining().trim());
             return null;
         }
@@ -89,23 +90,36 @@ public final class EmbeddedBroker {
             LOG.warn("The embedded broker listens on {}:{} without TLS (insecure = true): anyone who reaches the port "
                     + "commands the fleet", host, port);
         }
+        int busy = port;
         String taken = portProblem(host, port);
+        if (taken == null && pair != null) {
+            busy = pair.port();
+            taken = portProblem(host, busy);
+        }
         if (taken != null) {
             LOG.error("The embedded broker cannot listen on {}:{}: {}. Another broker may run there; this node "
                     + "will keep trying to join whatever answers on that port. Start the node with --port N for a "
-                    + "broker of its own, or with --broker HOST:PORT to join another one", host, port, taken);
+                    + "broker of its own, or with --broker HOST:PORT to join another one", host, busy, taken);
             return null;
         }
-        Configuration configuration = configuration(context, config, host, port, tls);
+        Configuration configuration = configuration(context, config, host, port, tls, pair);
         configuration.setWildCardConfiguration(wildcards);
         ActiveMQServer started = tls ? new ActiveMQServerImpl(configuration, security) : new ActiveMQServerImpl(configuration);
         started.addProtocolManagerFactory(mqtt);
+        if (pair != null) {
+            pair.report(started, host, port);
+        }
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(EmbeddedBroker.class.getClassLoader());
         try {
             started.start();
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
+        }
+        if (pair != null && !pair.primary()) {
+            LOG.info("Embedded MQTT broker is the backup of {} (ha.role = backup): it copies the primary's journal and "
+                    + "listens on {}:{} once the primary is gone", pair.peer(), host, port);
+            return started;
         }
         LOG.info("Embedded MQTT broker listening on {}:{}{} (persistence {}{})", host, port,
                 tls ? " over TLS, for clients with a certificate of the fleet CA" : "", config.persistence() ? "on" : "off",
@@ -128,8 +142,8 @@ public final class EmbeddedBroker {
         }
     }
 
-    private static Configuration configuration(BundleContext context, BrokerConfig config, String host, int port, boolean tls)
-            throws Exception {
+    private static Configuration configuration(BundleContext context, BrokerConfig config, String host, int port, boolean tls,
+            BrokerPair pair) throws Exception {
         Path data = config.data_dir().isBlank()
                 ? Path.of(context.getProperty("karaf.data") != null ? context.getProperty("karaf.data") : "data", "flotilla", "broker")
                 : Path.of(config.data_dir());
@@ -141,7 +155,8 @@ public final class EmbeddedBroker {
         configuration.setAuthenticationCacheSize(0);
         // Its grants are cached under the user name a client sends, which is none for every client here
         configuration.setAuthorizationCacheSize(0);
-        // Artemis' cluster account passes every check; its default password is public. This broker has no cluster.
+        // Artemis' cluster account passes every check; its default password is public. Unpaired, this broker has no
+        // cluster; a pair's brokers share one from ha.password.file (BrokerPair).
         configuration.setClusterUser("cluster-" + UUID.randomUUID());
         configuration.setClusterPassword(UUID.randomUUID() + "-" + UUID.randomUUID());
         configuration.setJMXManagementEnabled(false);
@@ -177,6 +192,9 @@ public final class EmbeddedBroker {
             enrollment.put("defaultMqttSessionExpiryInterval", 60);
             enrollment.put("allowLinkStealing", false);
             configuration.addAcceptorConfiguration(acceptor("enrollment", enrollment, host, config.enrollment_port()));
+        }
+        if (pair != null) {
+            pair.configure(configuration, host, secured);
         }
         // Each MQTT subscription is a queue, and every agent's task topic is one: Artemis starts each
         // queue's buffer at 8,192 references, 32 KiB of heap before it holds a message. It grows by
