@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
@@ -147,10 +150,12 @@ final class BrokerPair {
      * itself once its copy is complete); on the backup, when it takes over and when it hands back. Artemis itself says so only among its start-up chatter.
      */
     void report(ActiveMQServer server, String host, int mqttPort) {
+        AtomicBoolean serving = new AtomicBoolean();
         server.registerActivateCallback(new ActivateCallback() {
             @Override
             public void activationComplete() {
                 if (!primary) {
+                    serving.set(true);
                     LOG.warn("Embedded MQTT broker took over from its primary {}: it serves MQTT on {}:{} with the "
                             + "primary's sessions and retained messages", peer(), host, mqttPort);
                     return;
@@ -163,11 +168,31 @@ final class BrokerPair {
 
             @Override
             public void deActivate() {
-                if (!primary) {
-                    LOG.info("Embedded MQTT broker hands MQTT back to its primary {} and copies its journal again", peer());
+                // Also called when a backup that never served stops: a refused link, or the node stopping
+                if (serving.getAndSet(false)) {
+                    LOG.info("Embedded MQTT broker stops serving in its primary's place: the primary is back and copies "
+                            + "from it first, or this node stops");
                 }
             }
         });
+    }
+
+    /**
+     * On a backup, a warning when it is not in step with its primary a while after it started: a
+     * link the primary refuses Artemis reports itself (and stops the broker), but a primary that
+     * cannot be reached, or a link that fails before it authenticates, it retries in silence.
+     */
+    void warnUnlessInStep(ActiveMQServer server, Duration after) {
+        if (primary) {
+            return;
+        }
+        server.getScheduledPool().schedule(() -> {
+            if (server.isStarted() && !server.isActive() && !server.isReplicaSync()) {
+                LOG.warn("Embedded MQTT broker has no copy of its primary {} after {} s: check that the primary runs, "
+                        + "that ha.peer names its ha.port, that both brokers read the same secret from ha.password.file, "
+                        + "and with TLS that each broker's certificate is of the fleet CA", peer(), after.toSeconds());
+            }
+        }, after.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -187,9 +212,12 @@ final class BrokerPair {
         @Override
         public void nodeUP(TopologyMember member, boolean last) {
             ReplicationManager replication = server.getReplicationManager();
-            if (member.getBackup() != null && server.getNodeID().toString().equals(member.getNodeId())
+            TransportConfiguration backup = member.getBackup();
+            if (backup != null && server.getNodeID().toString().equals(member.getNodeId())
                     && replication != null && reported.getAndSet(replication) != replication) {
-                LOG.info("Embedded MQTT broker's backup {} is in step: it takes over if this broker fails", peer());
+                LOG.info("Embedded MQTT broker's backup {}:{} is in step: it takes over if this broker fails",
+                        backup.getParams().get(TransportConstants.HOST_PROP_NAME),
+                        backup.getParams().get(TransportConstants.PORT_PROP_NAME));
             }
         }
 

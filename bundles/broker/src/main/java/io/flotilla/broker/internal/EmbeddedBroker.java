@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,8 @@ public final class EmbeddedBroker {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     /** The references a queue holds before its buffer grows by another chunk of as many. */
     private static final int QUEUE_BUFFER = 128;
+    /** How long a pair's backup may take to copy its primary before it says that it has not. */
+    private static final Duration PAIR_STEP_WARNING = Duration.ofSeconds(30);
 
     private final ActiveMQServer server;
     private final RevokedSessions revokedSessions;
@@ -117,6 +120,7 @@ public final class EmbeddedBroker {
             Thread.currentThread().setContextClassLoader(previous);
         }
         if (pair != null && !pair.primary()) {
+            pair.warnUnlessInStep(started, PAIR_STEP_WARNING);
             LOG.info("Embedded MQTT broker is the backup of {} (ha.role = backup): it copies the primary's journal and "
                     + "listens on {}:{} once the primary is gone", pair.peer(), host, port);
             return started;

@@ -1,4 +1,4 @@
-package io.flotilla.itests;
+package io.flotilla.itests.tls;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -11,7 +11,10 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -27,23 +30,31 @@ import io.flotilla.mqtt.testing.MqttProbe;
 
 /**
  * Two hubs whose embedded brokers are one replicated pair ({@code --ha primary} and {@code --ha
- * backup}), and an edge node that lists both. The backup copies the primary and serves nothing
- * until the primary is gone; then a command the primary had accepted for the edge while the edge
- * was away is delivered by the backup when the edge comes back, the fleet's retained statuses are
- * there, and agents answer asks through it.
+ * backup}) over TLS with the fleet's certificates, and an edge node that lists both. The backup
+ * copies the primary and serves nothing until the primary is gone; then a command the primary had
+ * accepted for the edge while the edge was away is delivered by the backup when the edge comes back,
+ * the fleet's retained statuses are there, and agents answer asks through it. A broker with a
+ * certificate of the fleet but not the pair's secret copies nothing and never serves.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class BrokerPairIT {
 
     private static final Duration LIMIT = Duration.ofSeconds(60);
+    /** Where results for the operator go: under replies/OPERATOR/, which the rules let nodes write. */
+    private static final String RESULTS = "replies/operator/results";
 
     private static Installation installation;
+    private static FleetPki pki;
     private static Path work;
     private static int mqttA;
     private static int mqttB;
+    private static int replicationA;
     private static NodeProcess hubA;
     private static NodeProcess hubB;
     private static NodeProcess edge;
+    private static NodeProcess mallory;
+    private static int malloryMqtt;
+    private static int malloryReplication;
     private static OperatorShell hubBShell;
     private static MqttProbe onA;
     private static MqttProbe onB;
@@ -51,30 +62,42 @@ public class BrokerPairIT {
     @BeforeClass
     public static void startAPairOfHubsAndAnEdgeNode() throws Exception {
         installation = Installation.unpack("pair");
+        pki = new FleetPki(installation);
+        pki.initCa();
+        for (String hub : List.of("hub-a", "hub-b", "mallory")) {
+            pki.issue(hub, "--server", "127.0.0.1");
+        }
+        pki.issue("edge");
+        pki.issue("operator", "--operator");
         work = installation.root().getParent().resolve("pair-fleet");
         Installation.deleteRecursively(work);
         Files.createDirectories(work);
         Path secret = Files.writeString(work.resolve("pair.secret"), "a secret both hubs of the pair hold\n");
         mqttA = MosquittoBroker.freePort();
         mqttB = MosquittoBroker.freePort();
-        int replicationA = MosquittoBroker.freePort();
+        replicationA = MosquittoBroker.freePort();
         int replicationB = MosquittoBroker.freePort();
         int hubBSsh = MosquittoBroker.freePort();
-        NodeProcess.prepareHome(installation, work.resolve("hub-b"));
+        for (String hub : List.of("hub-a", "hub-b")) {
+            NodeProcess.configure(installation, work.resolve(hub), "io.flotilla.broker.cfg", "operators", "operator");
+        }
         hubBShell = OperatorShell.allow(work.resolve("hub-b"), hubBSsh);
         // hub-a beats every second, so that the fleet notices it gone within seconds: its Will dies with its broker
         NodeProcess.configure(installation, work.resolve("hub-a"), "io.flotilla.node.cfg", "heartbeat.interval", "1");
 
-        hubA = NodeProcess.start(installation, "hub-a", work.resolve("hub-a"), "--port", String.valueOf(mqttA),
-                "--broker", brokers(), "--ha", "primary", "--ha-port", String.valueOf(replicationA),
-                "--ha-peer", "127.0.0.1:" + replicationB, "--ha-secret", secret.toString());
-        hubB = NodeProcess.start(installation, "hub-b", work.resolve("hub-b"), "--port", String.valueOf(mqttB),
-                "--broker", brokers(), "--ha", "backup", "--ha-port", String.valueOf(replicationB),
-                "--ha-peer", "127.0.0.1:" + replicationA, "--ha-secret", secret.toString(),
-                "--ssh-port", String.valueOf(hubBSsh));
-        hubA.awaitConsole("backup 127.0.0.1:" + replicationB + " is in step", NodeProcess.BOOT_LIMIT);
-        edge = NodeProcess.start(installation, "edge", work.resolve("edge"), "--broker", brokers());
-        onA = new MqttProbe("tcp://127.0.0.1:" + mqttA).subscribe("nodes/+/status", "test/#");
+        hubA = hub("hub-a", mqttA, "primary", replicationA, replicationB, secret);
+        hubB = hub("hub-b", mqttB, "backup", replicationB, replicationA, secret, "--ssh-port", String.valueOf(hubBSsh));
+        // A fleet member's certificate with a guessed secret, as a second backup of the primary
+        Path guess = Files.writeString(work.resolve("guess.secret"), "a secret someone guessed at\n");
+        malloryMqtt = MosquittoBroker.freePort();
+        malloryReplication = MosquittoBroker.freePort();
+        mallory = NodeProcess.start(installation, "mallory", work.resolve("mallory"), "--port", String.valueOf(malloryMqtt),
+                "--broker", "ssl://127.0.0.1:" + malloryMqtt, "--identity", pki.p12("mallory").toString(),
+                "--trust", pki.caCertificate().toString(), "--ha", "backup", "--ha-port", String.valueOf(malloryReplication),
+                "--ha-peer", "127.0.0.1:" + replicationA, "--ha-secret", guess.toString());
+        hubA.awaitConsole(":" + replicationB + " is in step", NodeProcess.BOOT_LIMIT);
+        edge = startEdge();
+        onA = MqttProbe.tls("ssl://127.0.0.1:" + mqttA, pki.tls("operator")).subscribe("nodes/+/status", "replies/#");
         for (String node : new String[] {"hub-a", "hub-b", "edge"}) {
             onA.awaitJson("nodes/" + node + "/status", "status", "online", NodeProcess.BOOT_LIMIT);
         }
@@ -82,16 +105,22 @@ public class BrokerPairIT {
 
     @AfterClass
     public static void stopAll() throws Exception {
-        for (NodeProcess node : new NodeProcess[] {edge, hubB, hubA}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        for (MqttProbe probe : new MqttProbe[] {onA, onB}) {
-            if (probe != null) {
-                probe.close();
-            }
-        }
+        FleetPki.closeAll(onB, onA, mallory, edge, hubB, hubA);
+    }
+
+    private static NodeProcess hub(String name, int mqtt, String role, int replication, int peer, Path secret, String... more)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", String.valueOf(mqtt), "--broker", brokers(),
+                "--identity", pki.p12(name).toString(), "--trust", pki.caCertificate().toString(),
+                "--ha", role, "--ha-port", String.valueOf(replication), "--ha-peer", "127.0.0.1:" + peer,
+                "--ha-secret", secret.toString()));
+        args.addAll(List.of(more));
+        return NodeProcess.start(installation, name, work.resolve(name), args.toArray(String[]::new));
+    }
+
+    private static NodeProcess startEdge() throws Exception {
+        return NodeProcess.start(installation, "edge", work.resolve("edge"), "--broker", brokers(),
+                "--identity", pki.p12("edge").toString(), "--trust", pki.caCertificate().toString());
     }
 
     @Test
@@ -104,7 +133,6 @@ public class BrokerPairIT {
         assertTrue(reply, reply.contains("the primary"));
         hubBShell.awaitOutput("node:list --summary", printed -> printed.strip().startsWith("3 nodes: 3 online"), LIMIT);
     }
-
     @Test
     public void bACommandThePrimaryAcceptedIsDeliveredByTheBackupAfterThePrimaryDies() throws Exception {
         edge.kill();
@@ -118,15 +146,15 @@ public class BrokerPairIT {
         hubB.awaitConsole("took over from its primary", LIMIT);
         long takeover = (System.nanoTime() - killed) / 1_000_000;
         assertFalse("the backup refuses MQTT on " + mqttB + " after it took over", refuses(mqttB));
-        onB = new MqttProbe("tcp://127.0.0.1:" + mqttB).subscribe("nodes/+/status", "test/#");
+        onB = MqttProbe.tls("ssl://127.0.0.1:" + mqttB, pki.tls("operator")).subscribe("nodes/+/status", "replies/#");
         // Retained statuses came with the copy: the edge's Will, which the primary had fired and kept
         Map<String, Object> edgeStatus = onB.awaitJson("nodes/edge/status", "status", "offline", LIMIT);
         assertEquals(edgeStatus.toString(), "connection lost", edgeStatus.get("reason"));
 
-        edge = NodeProcess.start(installation, "edge", work.resolve("edge"), "--broker", brokers());
-        Map<String, Object> delivered = onB.awaitJson("test/results", "request_id", "queued", NodeProcess.BOOT_LIMIT);
+        edge = startEdge();
+        Map<String, Object> delivered = onB.awaitJson(RESULTS, "request_id", "queued", NodeProcess.BOOT_LIMIT);
         assertEquals(delivered.toString(), true, delivered.get("success"));
-        hubB.awaitConsole("Connected to tcp://127.0.0.1:" + mqttB, LIMIT);
+        hubB.awaitConsole("Connected to ssl://127.0.0.1:" + mqttB, LIMIT);
         System.out.println("the backup served MQTT " + takeover + " ms after the primary was killed");
         assertTrue("the backup took " + takeover + " ms to take over", takeover < 30_000);
     }
@@ -142,18 +170,32 @@ public class BrokerPairIT {
         assertEquals(spawned.toString(), true, spawned.get("success"));
     }
 
+    @Test
+    public void dABrokerWithoutThePairsSecretCopiesNothingAndNeverServes() throws Exception {
+        // Seen both ways: the primary refuses the link and Artemis stops the broker, or the link is retried
+        // without a word and the broker warns that it has no copy
+        mallory.await("mallory's broker refused or without a copy", LIMIT, () -> mallory.console().contains(
+                "Unable to authenticate cluster user") || mallory.console().contains("has no copy of its primary"));
+        assertTrue("mallory's broker serves MQTT on " + malloryMqtt, refuses(malloryMqtt));
+        try (Stream<Path> journal = Files.list(mallory.data().resolve("broker/journal"))) {
+            List<Path> copied = journal.filter(file -> file.toString().endsWith(".amq")).toList();
+            assertEquals("mallory's broker copied the pair's journal: " + copied, List.of(), copied);
+        }
+        assertFalse(hubA.console(), hubA.console().contains(":" + malloryReplication + " is in step"));
+    }
+
     private static Map<String, Object> spawn(MqttProbe probe, String node, String name, String requestId) throws Exception {
         probe.publish("nodes/" + node + "/spawn", spawnDocument(name, requestId), false);
-        return probe.awaitJson("test/results", "request_id", requestId, LIMIT);
+        return probe.awaitJson(RESULTS, "request_id", requestId, LIMIT);
     }
 
     private static String spawnDocument(String name, String requestId) {
         return "{\"name\": \"" + name + "\", \"type\": \"echo\", \"request_id\": \"" + requestId
-                + "\", \"reply_to\": \"test/results\"}";
+                + "\", \"reply_to\": \"" + RESULTS + "\"}";
     }
 
     private static String brokers() {
-        return "127.0.0.1:" + mqttA + ",127.0.0.1:" + mqttB;
+        return "ssl://127.0.0.1:" + mqttA + ",ssl://127.0.0.1:" + mqttB;
     }
 
     private static boolean refuses(int port) throws IOException {
