@@ -66,6 +66,7 @@ public final class Main {
         sections.run("simulator clients", new SimulatorClientBenchmarks(chosen, report)::clientCost);
         Installation installation = Installation.unpack("bench");
         new FleetBenchmarks(mode, report, installation, sections).run();
+        sections.run("embedded broker pair", new BrokerPairBenchmarks(chosen, report, installation)::pair);
         FleetScaleBenchmarks scale = new FleetScaleBenchmarks(chosen, report, installation);
         sections.run("fleet of 1,000 simulated nodes", () -> scale.fleetOf(1000));
         if (mode == Mode.FULL || only.contains("10,000")) {

@@ -14,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -96,7 +99,7 @@ final class RemoteAskBenchmarks {
      * broker, with the same shape of JSON, {@code concurrency} requests in flight. Clients with
      * persistent sessions unsubscribe at the end, so the broker keeps nothing for them.
      */
-    private static Map<String, Object> rawPingPong(String brokerUrl, int count, int concurrency, boolean cleanSession)
+    static Map<String, Object> rawPingPong(String brokerUrl, int count, int concurrency, boolean cleanSession)
             throws Exception {
         MqttAsyncClient requester = rawClient(brokerUrl, cleanSession);
         MqttAsyncClient responder = rawClient(brokerUrl, cleanSession);
@@ -159,8 +162,32 @@ final class RemoteAskBenchmarks {
         }
     }
 
-    private static MqttAsyncClient rawClient(String brokerUrl, boolean cleanSession) throws Exception {
-        MqttAsyncClient client = new MqttAsyncClient(brokerUrl, "raw-" + System.nanoTime(), new MemoryPersistence());
+    static MqttAsyncClient rawClient(String brokerUrl, boolean cleanSession) throws Exception {
+        return rawClient(brokerUrl, cleanSession, "raw-" + System.nanoTime(), null);
+    }
+
+    /** A plain client as {@code clientId}; {@code received}, if any, gets what arrives from the moment it connects. */
+    static MqttAsyncClient rawClient(String brokerUrl, boolean cleanSession, String clientId, IMqttMessageListener received)
+            throws Exception {
+        MqttAsyncClient client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
+        if (received != null) {
+            client.setCallback(new MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                    // the caller sees it in what it receives
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) throws Exception {
+                    received.messageArrived(topic, message);
+                }
+
+                @Override
+                public void deliveryComplete(IMqttDeliveryToken token) {
+                    // QoS 1 acknowledgements are awaited on their tokens
+                }
+            });
+        }
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(cleanSession);
         options.setSocketFactory(NoDelaySocketFactory.plain());
