@@ -112,6 +112,16 @@ public class LauncherIT {
         Installation.Result missing = installation.run(Duration.ofSeconds(30), "--home");
         assertEquals(2, missing.exitCode());
         assertTrue(missing.output(), missing.output().contains("--home needs a value"));
+
+        Installation.Result badRole = installation.run(Duration.ofSeconds(30), "--ha", "leader");
+        assertEquals(2, badRole.exitCode());
+        assertTrue(badRole.output(), badRole.output().contains("--ha must be primary or backup, not 'leader'"));
+        Installation.Result lonePrimary = installation.run(Duration.ofSeconds(30), "--ha", "primary", "--ha-port", "1884");
+        assertEquals(2, lonePrimary.exitCode());
+        assertTrue(lonePrimary.output(), lonePrimary.output().contains("--ha needs --ha-peer HOST:PORT"));
+        Installation.Result strayPeer = installation.run(Duration.ofSeconds(30), "--ha-peer", "hub-b:1884");
+        assertEquals(2, strayPeer.exitCode());
+        assertTrue(strayPeer.output(), strayPeer.output().contains("go with --ha primary or --ha backup"));
     }
 
     @Test
