@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +50,7 @@ final class BrokerPairBenchmarks {
         try (Fleet fleet = Fleet.prepare(Fleet.BrokerKind.EMBEDDED, installation)) {
             Path secret = Files.writeString(Files.createDirectories(fleet.home("a").getParent()).resolve("pair.secret"),
                     "the secret of the benchmark's pair\n");
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
             fleet.configure("a", "io.flotilla.broker.cfg", "ha.role", "primary")
                     .configure("a", "io.flotilla.broker.cfg", "ha.port", String.valueOf(replicationA))
                     .configure("a", "io.flotilla.broker.cfg", "ha.peer", "127.0.0.1:" + replicationC)

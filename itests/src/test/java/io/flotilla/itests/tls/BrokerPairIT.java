@@ -3,6 +3,7 @@ package io.flotilla.itests.tls;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -10,12 +11,19 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import javax.net.ssl.SSLSocketFactory;
+
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -42,10 +50,13 @@ public class BrokerPairIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
     /** Where results for the operator go: under replies/OPERATOR/, which the rules let nodes write. */
     private static final String RESULTS = "replies/operator/results";
+    private static final String SECRET = "a secret both hubs of the pair hold";
 
     private static Installation installation;
     private static FleetPki pki;
     private static Path work;
+    private static Path secret;
+    private static int enrollmentB;
     private static int mqttA;
     private static int mqttB;
     private static int replicationA;
@@ -72,12 +83,17 @@ public class BrokerPairIT {
         work = installation.root().getParent().resolve("pair-fleet");
         Installation.deleteRecursively(work);
         Files.createDirectories(work);
-        Path secret = Files.writeString(work.resolve("pair.secret"), "a secret both hubs of the pair hold\n");
-        mqttA = MosquittoBroker.freePort();
-        mqttB = MosquittoBroker.freePort();
-        replicationA = MosquittoBroker.freePort();
-        int replicationB = MosquittoBroker.freePort();
-        int hubBSsh = MosquittoBroker.freePort();
+        secret = ownerOnly(work.resolve("pair.secret"), SECRET);
+        // All at once: a backup binds its MQTT port only when it takes over
+        int[] ports = MosquittoBroker.freePorts(8);
+        mqttA = ports[0];
+        mqttB = ports[1];
+        replicationA = ports[2];
+        int replicationB = ports[3];
+        int hubBSsh = ports[4];
+        enrollmentB = ports[5];
+        malloryMqtt = ports[6];
+        malloryReplication = ports[7];
         for (String hub : List.of("hub-a", "hub-b")) {
             NodeProcess.configure(installation, work.resolve(hub), "io.flotilla.broker.cfg", "operators", "operator");
         }
@@ -86,11 +102,10 @@ public class BrokerPairIT {
         NodeProcess.configure(installation, work.resolve("hub-a"), "io.flotilla.node.cfg", "heartbeat.interval", "1");
 
         hubA = hub("hub-a", mqttA, "primary", replicationA, replicationB, secret);
-        hubB = hub("hub-b", mqttB, "backup", replicationB, replicationA, secret, "--ssh-port", String.valueOf(hubBSsh));
+        hubB = hub("hub-b", mqttB, "backup", replicationB, replicationA, secret, "--ssh-port", String.valueOf(hubBSsh),
+                "--enrollment-port", String.valueOf(enrollmentB));
         // A fleet member's certificate with a guessed secret, as a second backup of the primary
-        Path guess = Files.writeString(work.resolve("guess.secret"), "a secret someone guessed at\n");
-        malloryMqtt = MosquittoBroker.freePort();
-        malloryReplication = MosquittoBroker.freePort();
+        Path guess = ownerOnly(work.resolve("guess.secret"), "a secret someone guessed at");
         mallory = NodeProcess.start(installation, "mallory", work.resolve("mallory"), "--port", String.valueOf(malloryMqtt),
                 "--broker", "ssl://127.0.0.1:" + malloryMqtt, "--identity", pki.p12("mallory").toString(),
                 "--trust", pki.caCertificate().toString(), "--ha", "backup", "--ha-port", String.valueOf(malloryReplication),
@@ -182,6 +197,38 @@ public class BrokerPairIT {
             assertEquals("mallory's broker copied the pair's journal: " + copied, List.of(), copied);
         }
         assertFalse(hubA.console(), hubA.console().contains(":" + malloryReplication + " is in step"));
+    }
+
+    @Test
+    public void eThePairsAccountOpensNoMqttListenerEvenWithTheSecret() throws Exception {
+        // hub-b serves now: its MQTT listener with a fleet member's certificate, its enrollment listener with none
+        Map<String, SSLSocketFactory> attempts = Map.of("ssl://127.0.0.1:" + mqttB, pki.tls("edge"),
+                "ssl://127.0.0.1:" + enrollmentB, pki.tls(null));
+        for (Map.Entry<String, SSLSocketFactory> attempt : attempts.entrySet()) {
+            MqttClient intruder = new MqttClient(attempt.getKey(), "enrollee-intruder", new MemoryPersistence());
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setSocketFactory(attempt.getValue());
+            options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1); // one CONNECT, no second try as 3.1
+            options.setUserName("flotilla-pair");
+            options.setPassword(SECRET.toCharArray());
+            try {
+                intruder.connect(options);
+                intruder.disconnect();
+                fail("the pair's account with its secret was let in on " + attempt.getKey());
+            } catch (MqttException refused) {
+                // closed before a CONNACK: nothing was published or subscribed under the account
+            } finally {
+                intruder.close();
+            }
+        }
+        hubB.await("two refusals of the pair's account", LIMIT, () -> hubB.console().split(
+                "it named the broker pair's account", -1).length - 1 == 2);
+    }
+
+    private static Path ownerOnly(Path file, String text) throws IOException {
+        Files.writeString(file, text + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 
     private static Map<String, Object> spawn(MqttProbe probe, String node, String name, String requestId) throws Exception {

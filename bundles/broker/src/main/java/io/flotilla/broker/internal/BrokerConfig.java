@@ -80,6 +80,10 @@ public @interface BrokerConfig {
     @AttributeDefinition(description = "HOST:PORT of the other broker's ha.port")
     String ha_peer() default "";
 
+    @AttributeDefinition(description = "The name or address the other broker reaches this one by (with TLS, a name this "
+            + "broker's certificate holds); empty: host, which must then not be 0.0.0.0")
+    String ha_host() default "";
+
     @AttributeDefinition(description = "A file holding the secret both brokers of the pair share (16 characters or more)")
     String ha_password_file() default "";
 }

@@ -1,14 +1,17 @@
 package io.flotilla.broker.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,20 +49,24 @@ final class BrokerPair {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerPair.class);
     /** Fewer characters than this in the secret file is a mistake, not a password. */
     private static final int SHORTEST_SECRET = 16;
-    private static final String CLUSTER_USER = "flotilla-pair";
+    /** The account the pair's brokers sign in to each other with; for them alone (PairAccountGuard). */
+    static final String ACCOUNT = "flotilla-pair";
     private static final String SELF = "pair-self";
     private static final String PEER = "pair-peer";
     private static final String CLUSTER = "flotilla-pair";
+    private static final long PAIR_CONNECTIONS = 32;
 
     private final boolean primary;
     private final int port;
+    private final String advertised;
     private final String peerHost;
     private final int peerPort;
     private final String secret;
 
-    private BrokerPair(boolean primary, int port, String peerHost, int peerPort, String secret) {
+    private BrokerPair(boolean primary, int port, String advertised, String peerHost, int peerPort, String secret) {
         this.primary = primary;
         this.port = port;
+        this.advertised = advertised;
         this.peerHost = peerHost;
         this.peerPort = peerPort;
         this.secret = secret;
@@ -88,7 +95,19 @@ final class BrokerPair {
             throw new IllegalArgumentException("ha.peer is '" + peer + "': HOST:PORT of the other broker's ha.port");
         }
         String peerHost = peer.substring(0, colon).replaceAll("^\\[|\\]$", "");
-        return new BrokerPair(role.equals("primary"), config.ha_port(), peerHost, peerPort, secret(config));
+        boolean tls = !config.tls_keystore().isBlank();
+        if (!tls && !config.insecure() && !loopback(peerHost)) {
+            throw new IllegalArgumentException("ha.peer " + peer + " is not this machine, and without TLS the pair's secret "
+                    + "and every message would cross the network in clear: give the broker its certificate (tls.keystore), "
+                    + "or set insecure = true");
+        }
+        String advertised = config.ha_host().isBlank() ? config.host().trim() : config.ha_host().trim();
+        if (wildcard(advertised)) {
+            throw new IllegalArgumentException("ha.host is empty and host is " + config.host().trim() + ", which the other "
+                    + "broker cannot connect to: set ha.host to the name or address it reaches this one by (with TLS, a "
+                    + "name this broker's certificate holds)");
+        }
+        return new BrokerPair(role.equals("primary"), config.ha_port(), advertised, peerHost, peerPort, secret(config));
     }
 
     boolean primary() {
@@ -109,16 +128,19 @@ final class BrokerPair {
      * broker's TLS listener, empty without TLS; the link to the peer presents the same certificate.
      */
     void configure(Configuration configuration, String host, Map<String, Object> tls) {
-        configuration.setClusterUser(CLUSTER_USER);
+        configuration.setClusterUser(ACCOUNT);
         configuration.setClusterPassword(secret);
         Map<String, Object> acceptor = new HashMap<>(tls);
         acceptor.put(TransportConstants.HOST_PROP_NAME, host);
         acceptor.put(TransportConstants.PORT_PROP_NAME, port);
         acceptor.put(TransportConstants.PROTOCOLS_PROP_NAME, "CORE");
+        // The peer keeps three or four connections (replication, the cluster link, topology); a stranger gets no more room
+        acceptor.put(TransportConstants.CONNECTIONS_ALLOWED, PAIR_CONNECTIONS);
         acceptor.put(TransportConstants.USE_EPOLL_PROP_NAME, false);
         acceptor.put(TransportConstants.USE_KQUEUE_PROP_NAME, false);
         configuration.addAcceptorConfiguration(new TransportConfiguration(NettyAcceptorFactory.class.getName(), acceptor, "pair"));
-        configuration.addConnectorConfiguration(SELF, connector(host, port, tls));
+        // What this broker tells its peer to connect back to: the address it listens on may be 0.0.0.0
+        configuration.addConnectorConfiguration(SELF, connector(advertised, port, tls));
         configuration.addConnectorConfiguration(PEER, connector(peerHost, peerPort, tls));
         configuration.addClusterConfiguration(new ClusterConnectionConfiguration()
                 .setName(CLUSTER)
@@ -242,20 +264,47 @@ final class BrokerPair {
         String named = config.ha_password_file().trim();
         if (named.isEmpty()) {
             throw new IllegalArgumentException("ha.password.file is empty: name a file holding a secret both brokers of the "
-                    + "pair share (e.g. head -c 32 /dev/urandom | base64 > pair.secret)");
+                    + "pair share, readable by their owner alone: (umask 077; head -c 32 /dev/urandom | base64 > pair.secret)");
         }
         Path file = Path.of(named);
         String secret;
         try {
             secret = Files.readString(file, StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("ha.password.file " + file + " cannot be read: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // Not the path: a secret put where its file belongs would be told to the log
+            throw new IllegalArgumentException("ha.password.file names no file that can be read (" + e.getClass().getSimpleName()
+                    + "): it names the file that holds the secret, not the secret");
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                throw new IllegalArgumentException("ha.password.file " + file + " may be read by other users of this machine, "
+                        + "and the secret commands the brokers: chmod 600 " + file);
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // A file system without POSIX permissions: nothing to check
         }
         if (secret.length() < SHORTEST_SECRET) {
-            throw new IllegalArgumentException("ha.password.file " + file + " holds " + secret.length() + " characters; "
-                    + "a secret has at least " + SHORTEST_SECRET);
+            throw new IllegalArgumentException("ha.password.file " + file + " holds fewer than " + SHORTEST_SECRET
+                    + " characters: a secret is 32 random bytes, base64");
         }
         return secret;
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean wildcard(String host) {
+        try {
+            return host.isEmpty() || InetAddress.getByName(host).isAnyLocalAddress();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int port(String text) {

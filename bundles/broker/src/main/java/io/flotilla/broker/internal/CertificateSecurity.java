@@ -44,6 +44,7 @@ final class CertificateSecurity implements ActiveMQSecurityManager5 {
     private final WildcardConfiguration wildcards;
     private final Revocations revocations;
     private final int enrollmentPort;
+    private final int pairPort;
 
     /**
      * @param wildcards      the broker's wildcard configuration (the very one it is configured with), to turn its
@@ -51,12 +52,16 @@ final class CertificateSecurity implements ActiveMQSecurityManager5 {
      * @param revocations    the fleet CA's revocation list, or null when none is honoured
      * @param enrollmentPort the port of the enrollment listener, the only one that admits a client without a
      *                       certificate; 0 for none
+     * @param pairPort       the port on which a broker pair replicates ({@code ha.port}), where only the pair's
+     *                       account is let in (by Artemis, before this); 0 for none
      */
-    CertificateSecurity(FleetAcl acl, WildcardConfiguration wildcards, Revocations revocations, int enrollmentPort) {
+    CertificateSecurity(FleetAcl acl, WildcardConfiguration wildcards, Revocations revocations, int enrollmentPort,
+            int pairPort) {
         this.acl = acl;
         this.wildcards = wildcards;
         this.revocations = revocations;
         this.enrollmentPort = enrollmentPort;
+        this.pairPort = pairPort;
     }
 
     @Override
@@ -70,6 +75,12 @@ final class CertificateSecurity implements ActiveMQSecurityManager5 {
         if (user != null || password != null) {
             LOG.warn("Refused a client from {}: it sent a user name or password, and this broker knows clients by their "
                     + "certificates alone", connection.getRemoteAddress());
+            return null;
+        }
+        if (pairPort > 0 && localPort(connection) == pairPort) {
+            // The other broker of the pair signs in as the cluster account, which Artemis admits before asking here
+            LOG.warn("Refused a client of the pair's port from {}: only the other broker of the pair may connect there",
+                    connection.getRemoteAddress());
             return null;
         }
         String clientId = connection.getClientID();

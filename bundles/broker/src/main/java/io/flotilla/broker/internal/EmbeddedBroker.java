@@ -63,15 +63,15 @@ public final class EmbeddedBroker {
                 ? new Revocations(Path.of(config.tls_crl().trim()), Path.of(config.tls_truststore().trim())) : null;
         // The rules see the broker's addresses through the wildcards the broker is configured with
         WildcardConfiguration wildcards = new WildcardConfiguration();
+        BrokerPair pair = config.enabled() ? BrokerPair.of(config) : null;
         CertificateSecurity security = new CertificateSecurity(new FleetAcl(config.topic_prefix().trim(), Set.of(config.operators())),
-                wildcards, revocations, config.enrollment_port());
-        this.server = start(context, config, mqtt, security, wildcards);
+                wildcards, revocations, config.enrollment_port(), pair != null ? pair.port() : 0);
+        this.server = start(context, config, mqtt, security, wildcards, pair);
         this.revokedSessions = server != null && revocations != null ? new RevokedSessions(server, revocations, security) : null;
     }
 
     private static ActiveMQServer start(BundleContext context, BrokerConfig config, ProtocolManagerFactory<?> mqtt,
-            CertificateSecurity security, WildcardConfiguration wildcards) throws Exception {
-        BrokerPair pair = BrokerPair.of(config);
+            CertificateSecurity security, WildcardConfiguration wildcards, BrokerPair pair) throws Exception {
         if (!config.joining().isBlank() && pair == null) {
             LOG.info("No embedded broker: this node joins the broker at {}", config.joining().trim());
             return null;
@@ -110,6 +110,7 @@ public final class EmbeddedBroker {
         ActiveMQServer started = tls ? new ActiveMQServerImpl(configuration, security) : new ActiveMQServerImpl(configuration);
         started.addProtocolManagerFactory(mqtt);
         if (pair != null) {
+            started.getServiceRegistry().addIncomingInterceptor(new PairAccountGuard(BrokerPair.ACCOUNT));
             pair.report(started, host, port);
         }
         ClassLoader previous = Thread.currentThread().getContextClassLoader();

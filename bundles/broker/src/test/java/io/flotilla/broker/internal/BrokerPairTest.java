@@ -10,14 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.ClusterConnectionConfiguration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.config.ha.ReplicaPolicyConfiguration;
 import org.apache.activemq.artemis.core.config.ha.ReplicatedPolicyConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +35,16 @@ class BrokerPairTest {
 
     private BrokerConfig config(Map<String, String> settings) throws IOException {
         Map<String, String> all = new HashMap<>(Map.of("ha.role", "primary", "ha.port", "1884", "ha.peer", "hub-b:1884",
-                "ha.password.file", Files.writeString(directory.resolve("pair.secret"), SECRET + "\n").toString()));
+                "ha.password.file", ownerOnly(directory.resolve("pair.secret"), SECRET + "\n").toString(),
+                "tls.keystore", "/etc/flotilla/hub-a.p12"));
         all.putAll(settings);
         return Configs.fromProperties(BrokerConfig.class, all);
+    }
+
+    private static Path ownerOnly(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 
     @Test
@@ -47,7 +55,7 @@ class BrokerPairTest {
     @Test
     void aPrimaryReplicatesToItsPeerOnAPortOfItsOwnAsTheClusterAccount() throws IOException {
         ConfigurationImpl configuration = new ConfigurationImpl();
-        BrokerPair.of(config(Map.of())).configure(configuration, "0.0.0.0", Map.of());
+        BrokerPair.of(config(Map.of("ha.host", "hub-a"))).configure(configuration, "0.0.0.0", Map.of());
 
         TransportConfiguration acceptor = configuration.getAcceptorConfigurations().iterator().next();
         assertEquals(1884, acceptor.getParams().get(TransportConstants.PORT_PROP_NAME));
@@ -56,6 +64,8 @@ class BrokerPairTest {
         TransportConfiguration peer = configuration.getConnectorConfigurations().get(link.getStaticConnectors().get(0));
         assertEquals(Map.of("host", "hub-b", "port", 1884), Map.of("host", peer.getParams().get(TransportConstants.HOST_PROP_NAME),
                 "port", peer.getParams().get(TransportConstants.PORT_PROP_NAME)));
+        TransportConfiguration self = configuration.getConnectorConfigurations().get(link.getConnectorName());
+        assertEquals("hub-a", self.getParams().get(TransportConstants.HOST_PROP_NAME), "what the peer connects back to");
         assertEquals(SECRET, configuration.getClusterPassword());
         ReplicatedPolicyConfiguration policy = assertInstanceOf(ReplicatedPolicyConfiguration.class,
                 configuration.getHAPolicyConfiguration());
@@ -75,7 +85,7 @@ class BrokerPairTest {
         ConfigurationImpl configuration = new ConfigurationImpl();
         Map<String, Object> tls = Map.of(TransportConstants.SSL_ENABLED_PROP_NAME, true,
                 TransportConstants.KEYSTORE_PATH_PROP_NAME, "/etc/hub-a.p12", TransportConstants.NEED_CLIENT_AUTH_PROP_NAME, true);
-        BrokerPair.of(config(Map.of())).configure(configuration, "0.0.0.0", tls);
+        BrokerPair.of(config(Map.of("ha.host", "hub-a"))).configure(configuration, "0.0.0.0", tls);
 
         TransportConfiguration acceptor = configuration.getAcceptorConfigurations().iterator().next();
         assertEquals(true, acceptor.getParams().get(TransportConstants.NEED_CLIENT_AUTH_PROP_NAME));
@@ -93,7 +103,9 @@ class BrokerPairTest {
                 Map.of("ha.port", "0"), "ha.port is 0",
                 Map.of("ha.peer", "hub-b"), "ha.peer is 'hub-b'",
                 Map.of("ha.password.file", ""), "ha.password.file is empty",
-                Map.of("ha.password.file", directory.resolve("missing").toString()), "cannot be read");
+                Map.of("ha.password.file", directory.resolve("missing").toString()), "names no file that can be read",
+                Map.of("host", "0.0.0.0"), "set ha.host to the name or address",
+                Map.of("tls.keystore", ""), "without TLS the pair's secret");
         for (Map.Entry<Map<String, String>, String> mistake : mistakes.entrySet()) {
             BrokerConfig config = config(mistake.getKey());
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BrokerPair.of(config));
@@ -102,13 +114,33 @@ class BrokerPairTest {
     }
 
     @Test
-    void aShortSecretIsRefusedWithoutBeingSaid() throws IOException {
+    void aSecretIsNeverSaid() throws IOException {
         String shortSecret = "hunter2";
-        Path file = Files.writeString(directory.resolve("short.secret"), shortSecret);
-
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        Path file = ownerOnly(directory.resolve("short.secret"), shortSecret);
+        IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
                 () -> BrokerPair.of(config(Map.of("ha.password.file", file.toString()))));
-        assertTrue(refused.getMessage().contains("holds 7 characters"), refused.getMessage());
-        assertFalse(refused.getMessage().contains(shortSecret), refused.getMessage());
+        assertTrue(tooShort.getMessage().contains("fewer than 16 characters"), tooShort.getMessage());
+        assertFalse(tooShort.getMessage().contains(shortSecret), tooShort.getMessage());
+
+        // The secret itself where its file belongs
+        IllegalArgumentException misplaced = assertThrows(IllegalArgumentException.class,
+                () -> BrokerPair.of(config(Map.of("ha.password.file", SECRET))));
+        assertFalse(misplaced.getMessage().contains(SECRET), misplaced.getMessage());
+    }
+
+    @Test
+    void aSecretOthersMayReadIsRefused() throws IOException {
+        Path file = directory.resolve("pair.secret");
+        BrokerConfig config = config(Map.of());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BrokerPair.of(config));
+        assertTrue(refused.getMessage().contains("chmod 600"), refused.getMessage());
+    }
+
+    @Test
+    void withoutTlsThePeerMustBeThisMachineUnlessInsecure() throws IOException {
+        assertTrue(BrokerPair.of(config(Map.of("tls.keystore", "", "ha.peer", "127.0.0.1:1885"))).primary());
+        assertTrue(BrokerPair.of(config(Map.of("tls.keystore", "", "insecure", "true"))).primary());
     }
 }

@@ -97,6 +97,28 @@ public final class MosquittoBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code count} distinct free ports on loopback, for a test that binds some of them only later:
+     * {@link #freePort()} called again may hand out a port that is chosen but not yet bound.
+     */
+    public static int[] freePorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
     private void launch() throws IOException, InterruptedException {
         Path config = directory.resolve("mosquitto.conf");
         Files.writeString(config, String.join("\n",
