@@ -119,6 +119,11 @@ public class LauncherIT {
         Installation.Result lonePrimary = installation.run(Duration.ofSeconds(30), "--ha", "primary", "--ha-port", "1884");
         assertEquals(2, lonePrimary.exitCode());
         assertTrue(lonePrimary.output(), lonePrimary.output().contains("--ha needs --ha-peer HOST:PORT"));
+        Path secret = Files.writeString(Files.createDirectories(home("ha")).resolve("pair.secret"), "a secret of sixteen or more\n");
+        Installation.Result wildcard = installation.run(Duration.ofSeconds(30), "--listen", "0.0.0.0", "--ha", "primary",
+                "--ha-port", "1884", "--ha-peer", "hub-b:1884", "--ha-secret", secret.toString(), "--broker", "a,b");
+        assertEquals(2, wildcard.exitCode());
+        assertTrue(wildcard.output(), wildcard.output().contains("needs --ha-host NAME"));
         Installation.Result strayPeer = installation.run(Duration.ofSeconds(30), "--ha-peer", "hub-b:1884");
         assertEquals(2, strayPeer.exitCode());
         assertTrue(strayPeer.output(), strayPeer.output().contains("go with --ha primary or --ha backup"));
