@@ -60,6 +60,7 @@ public class BrokerPairIT {
     private static int mqttA;
     private static int mqttB;
     private static int replicationA;
+    private static int replicationB;
     private static NodeProcess hubA;
     private static NodeProcess hubB;
     private static NodeProcess edge;
@@ -69,6 +70,7 @@ public class BrokerPairIT {
     private static OperatorShell hubBShell;
     private static MqttProbe onA;
     private static MqttProbe onB;
+    private static MqttProbe onAAgain;
 
     @BeforeClass
     public static void startAPairOfHubsAndAnEdgeNode() throws Exception {
@@ -89,7 +91,7 @@ public class BrokerPairIT {
         mqttA = ports[0];
         mqttB = ports[1];
         replicationA = ports[2];
-        int replicationB = ports[3];
+        replicationB = ports[3];
         int hubBSsh = ports[4];
         enrollmentB = ports[5];
         malloryMqtt = ports[6];
@@ -120,7 +122,7 @@ public class BrokerPairIT {
 
     @AfterClass
     public static void stopAll() throws Exception {
-        FleetPki.closeAll(onB, onA, mallory, edge, hubB, hubA);
+        FleetPki.closeAll(onAAgain, onB, onA, mallory, edge, hubB, hubA);
     }
 
     private static NodeProcess hub(String name, int mqtt, String role, int replication, int peer, Path secret, String... more)
@@ -223,6 +225,22 @@ public class BrokerPairIT {
         }
         hubB.await("two refusals of the pair's account", LIMIT, () -> hubB.console().split(
                 "it named the broker pair's account", -1).length - 1 == 2);
+    }
+
+    @Test
+    public void fARestartedPrimaryCopiesWhatTheBackupTookAndServesAgain() throws Exception {
+        onB.publish("replies/operator/marker", "written while hub-b served", true);
+
+        hubA = hub("hub-a", mqttA, "primary", replicationA, replicationB, secret);
+        hubB.awaitConsole("stops serving in its primary's place", NodeProcess.BOOT_LIMIT);
+        hubA.awaitConsole(":" + replicationB + " is in step", LIMIT);
+        assertTrue("the backup serves MQTT on " + mqttB + " again", refuses(mqttB));
+        onAAgain = MqttProbe.tls("ssl://127.0.0.1:" + mqttA, pki.tls("operator")).subscribe("replies/operator/marker",
+                "nodes/+/status", "replies/#");
+        assertEquals("written while hub-b served", onAAgain.await("replies/operator/marker", seen -> seen.retained(), LIMIT).text());
+        onAAgain.awaitJson("nodes/edge/status", "status", "online", LIMIT);
+        String reply = hubBShell.run("agent:send echo-after-takeover '{\"after\": \"the failback\"}'");
+        assertTrue(reply, reply.contains("the failback"));
     }
 
     private static Path ownerOnly(Path file, String text) throws IOException {
