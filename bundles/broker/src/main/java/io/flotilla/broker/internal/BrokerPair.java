@@ -1,13 +1,11 @@
 package io.flotilla.broker.internal;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,13 +94,13 @@ final class BrokerPair {
         }
         String peerHost = peer.substring(0, colon).replaceAll("^\\[|\\]$", "");
         boolean tls = !config.tls_keystore().isBlank();
-        if (!tls && !config.insecure() && !loopback(peerHost)) {
+        if (!tls && !config.insecure() && !Listeners.loopback(peerHost)) {
             throw new IllegalArgumentException("ha.peer " + peer + " is not this machine, and without TLS the pair's secret "
                     + "and every message would cross the network in clear: give the broker its certificate (tls.keystore), "
                     + "or set insecure = true");
         }
         String advertised = config.ha_host().isBlank() ? config.host().trim() : config.ha_host().trim();
-        if (wildcard(advertised)) {
+        if (Listeners.anyAddress(advertised)) {
             throw new IllegalArgumentException("ha.host is empty and host is " + config.host().trim() + ", which the other "
                     + "broker cannot connect to: set ha.host to the name or address it reaches this one by (with TLS, a "
                     + "name this broker's certificate holds)");
@@ -130,14 +128,9 @@ final class BrokerPair {
     void configure(Configuration configuration, String host, Map<String, Object> tls) {
         configuration.setClusterUser(ACCOUNT);
         configuration.setClusterPassword(secret);
-        Map<String, Object> acceptor = new HashMap<>(tls);
-        acceptor.put(TransportConstants.HOST_PROP_NAME, host);
-        acceptor.put(TransportConstants.PORT_PROP_NAME, port);
-        acceptor.put(TransportConstants.PROTOCOLS_PROP_NAME, "CORE");
+        Map<String, Object> acceptor = Listeners.parameters(tls, host, port, "CORE");
         // The peer keeps three or four connections (replication, the cluster link, topology); a stranger gets no more room
         acceptor.put(TransportConstants.CONNECTIONS_ALLOWED, PAIR_CONNECTIONS);
-        acceptor.put(TransportConstants.USE_EPOLL_PROP_NAME, false);
-        acceptor.put(TransportConstants.USE_KQUEUE_PROP_NAME, false);
         configuration.addAcceptorConfiguration(new TransportConfiguration(NettyAcceptorFactory.class.getName(), acceptor, "pair"));
         // What this broker tells its peer to connect back to: the address it listens on may be 0.0.0.0
         configuration.addConnectorConfiguration(SELF, connector(advertised, port, tls));
@@ -250,13 +243,10 @@ final class BrokerPair {
     }
 
     private static TransportConfiguration connector(String host, int port, Map<String, Object> tls) {
-        Map<String, Object> connector = new HashMap<>(tls);
-        // An acceptor's own settings, which a connector would reject as unknown
+        Map<String, Object> connector = Listeners.parameters(tls, host, port, "CORE");
+        // A listener's own settings, which a connector would reject as unknown
         connector.remove(TransportConstants.NEED_CLIENT_AUTH_PROP_NAME);
-        connector.put(TransportConstants.HOST_PROP_NAME, host);
-        connector.put(TransportConstants.PORT_PROP_NAME, port);
-        connector.put(TransportConstants.USE_EPOLL_PROP_NAME, false);
-        connector.put(TransportConstants.USE_KQUEUE_PROP_NAME, false);
+        connector.remove(TransportConstants.PROTOCOLS_PROP_NAME);
         return new TransportConfiguration(NettyConnectorFactory.class.getName(), connector);
     }
 
@@ -289,22 +279,6 @@ final class BrokerPair {
                     + " characters: a secret is 32 random bytes, base64");
         }
         return secret;
-    }
-
-    private static boolean loopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean wildcard(String host) {
-        try {
-            return host.isEmpty() || InetAddress.getByName(host).isAnyLocalAddress();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static int port(String text) {

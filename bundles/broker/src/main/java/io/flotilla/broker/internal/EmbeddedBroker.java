@@ -83,7 +83,7 @@ public final class EmbeddedBroker {
         int port = config.port();
         String host = config.host();
         boolean tls = !config.tls_keystore().isBlank();
-        if (!tls && !loopback(host)) {
+        if (!tls && !Listeners.loopback(host)) {
             if (!config.insecure()) {
                 LOG.error("The embedded broker will not listen on {} without TLS: anyone who reaches the port could command "
                         + "the fleet. Start the node with --identity and --trust (docs/security.md), listen on 127.0.0.1, "
@@ -217,25 +217,12 @@ public final class EmbeddedBroker {
     }
 
     private static TransportConfiguration acceptor(String name, Map<String, Object> tls, String host, int port) {
-        Map<String, Object> acceptor = new HashMap<>(tls);
-        acceptor.put(TransportConstants.HOST_PROP_NAME, host);
-        acceptor.put(TransportConstants.PORT_PROP_NAME, port);
-        acceptor.put(TransportConstants.PROTOCOLS_PROP_NAME, "MQTT");
-        acceptor.put(TransportConstants.USE_EPOLL_PROP_NAME, false);
-        acceptor.put(TransportConstants.USE_KQUEUE_PROP_NAME, false);
+        Map<String, Object> acceptor = Listeners.parameters(tls, host, port, "MQTT");
         acceptor.put(TransportConstants.TCP_NODELAY_PROPNAME, true);
         // A publish the rules refuse is dropped, as Mosquitto does; closing the connection would have the
         // node send it again after every reconnect.
         acceptor.put("closeMqttConnectionOnPublishAuthorizationFailure", false);
         return new TransportConfiguration(NettyAcceptorFactory.class.getName(), acceptor, name);
-    }
-
-    private static boolean loopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Why {@code host:port} cannot be listened on, or null when it can. */
