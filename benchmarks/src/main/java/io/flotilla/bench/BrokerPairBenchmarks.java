@@ -2,9 +2,6 @@ package io.flotilla.bench;
 
 import static io.flotilla.bench.FleetSupport.number;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,12 +137,10 @@ final class BrokerPairBenchmarks {
     private static long awaitListening(int port) throws InterruptedException {
         long end = System.nanoTime() + LIMIT.toNanos();
         while (System.nanoTime() < end) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            if (MosquittoBroker.listening(port)) {
                 return System.nanoTime();
-            } catch (IOException notYet) {
-                Thread.sleep(10);
             }
+            Thread.sleep(10);
         }
         throw new AssertionError("nothing listened on " + port + " within " + LIMIT.toSeconds() + " s");
     }

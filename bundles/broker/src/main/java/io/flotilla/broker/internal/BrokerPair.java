@@ -162,7 +162,8 @@ final class BrokerPair {
 
     /**
      * Says what the pair does, once: on the primary, when its backup is in step (a backup announces
-     * itself once its copy is complete); on the backup, when it takes over and when it hands back. Artemis itself says so only among its start-up chatter.
+     * itself once its copy is complete); on the backup, when it takes over and when it stops serving
+     * in the primary's place. Artemis itself says so only among its start-up chatter.
      */
     void report(ActiveMQServer server, String host, int mqttPort) {
         AtomicBoolean serving = new AtomicBoolean();
@@ -198,9 +199,6 @@ final class BrokerPair {
      * cannot be reached, or a link that fails before it authenticates, it retries in silence.
      */
     void warnUnlessInStep(ActiveMQServer server, Duration after) {
-        if (primary) {
-            return;
-        }
         server.getScheduledPool().schedule(() -> {
             if (server.isStarted() && !server.isActive() && !server.isReplicaSync()) {
                 LOG.warn("Embedded MQTT broker has no copy of its primary {} after {} s: check that the primary runs, "

@@ -77,14 +77,15 @@ final class CertificateSecurity implements ActiveMQSecurityManager5 {
                     + "certificates alone", connection.getRemoteAddress());
             return null;
         }
-        if (pairPort > 0 && localPort(connection) == pairPort) {
+        int listener = localPort(connection);
+        if (pairPort > 0 && listener == pairPort) {
             // The other broker of the pair signs in as the cluster account, which Artemis admits before asking here
             LOG.warn("Refused a client of the pair's port from {}: only the other broker of the pair may connect there",
                     connection.getRemoteAddress());
             return null;
         }
         String clientId = connection.getClientID();
-        if (enrollmentPort > 0 && localPort(connection) == enrollmentPort) {
+        if (enrollmentPort > 0 && listener == enrollmentPort) {
             if (clientId != null && !clientId.startsWith(ENROLLEE_CLIENT_PREFIX)) {
                 LOG.warn("Refused a client of the enrollment listener from {}: its client id does not start with {}",
                         connection.getRemoteAddress(), ENROLLEE_CLIENT_PREFIX);

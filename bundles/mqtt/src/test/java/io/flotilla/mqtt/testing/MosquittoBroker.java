@@ -92,9 +92,7 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return freePorts(1)[0];
     }
 
     /**
